@@ -41,13 +41,23 @@ fn arg_type(ty: &str) -> ArgType {
 fn check_fields(what: &str, xml: &[Field], codec: &[amqp091_codec::spec_info::FieldInfo]) {
     let xml: Vec<_> = xml
         .iter()
-        .map(|f| (f.name.as_str(), f.domain.as_str(), arg_type(&f.ty), f.reserved))
+        .map(|f| {
+            (
+                f.name.as_str(),
+                f.domain.as_str(),
+                arg_type(&f.ty),
+                f.reserved,
+            )
+        })
         .collect();
     let codec: Vec<_> = codec
         .iter()
         .map(|f| (f.name, f.domain, f.ty, f.reserved))
         .collect();
-    assert_eq!(codec, xml, "fields of {what} (name, domain, type, reserved)");
+    assert_eq!(
+        codec, xml,
+        "fields of {what} (name, domain, type, reserved)"
+    );
 }
 
 #[test]
@@ -62,7 +72,11 @@ fn classes_match() {
     assert_eq!(codec, xml);
     for c in &spec.classes {
         let ours = CLASSES.iter().find(|k| k.id == c.index).expect("class");
-        check_fields(&format!("{} properties", c.name), &c.properties, ours.properties);
+        check_fields(
+            &format!("{} properties", c.name),
+            &c.properties,
+            ours.properties,
+        );
     }
 }
 
@@ -79,7 +93,10 @@ fn methods_match() {
             assert_eq!(ours.full_name, what);
             assert_eq!(ours.class_name, c.name);
             assert_eq!(ours.method_name, m.name);
-            assert_eq!(ours.synchronous, m.synchronous, "synchronous flag of {what}");
+            assert_eq!(
+                ours.synchronous, m.synchronous,
+                "synchronous flag of {what}"
+            );
             assert_eq!(ours.content, m.content, "content flag of {what}");
             let responses: Vec<&str> = m.responses.iter().map(String::as_str).collect();
             assert_eq!(ours.responses, responses.as_slice(), "responses of {what}");
@@ -258,7 +275,10 @@ fn every_method_decodes_as_the_xml_lays_it_out() {
                 let what = format!("{}.{}", c.name, m.name);
                 let method = Method::decode(payload.clone())
                     .unwrap_or_else(|e| panic!("{what} does not decode: {e}"));
-                assert!(!matches!(method, Method::Unknown(_)), "{what} decodes as unknown");
+                assert!(
+                    !matches!(method, Method::Unknown(_)),
+                    "{what} decodes as unknown"
+                );
                 assert_eq!(method.name(), what);
                 assert_eq!((method.class_id(), method.method_id()), (c.index, m.index));
                 let got: Vec<(String, Expect)> = method
@@ -269,7 +289,11 @@ fn every_method_decodes_as_the_xml_lays_it_out() {
                 assert_eq!(got, expect, "fields of {what}");
                 let mut again = BytesMut::new();
                 method.encode(&mut again);
-                assert_eq!(again.freeze(), payload, "{what} re-encodes to the same bytes");
+                assert_eq!(
+                    again.freeze(),
+                    payload,
+                    "{what} re-encodes to the same bytes"
+                );
                 assert_eq!(method.encoded_len(), payload.len(), "encoded_len of {what}");
             }
             checked += 1;
@@ -281,7 +305,11 @@ fn every_method_decodes_as_the_xml_lays_it_out() {
 #[test]
 fn basic_properties_decode_as_the_xml_lays_them_out() {
     let spec = spec();
-    let basic = spec.classes.iter().find(|c| c.name == "basic").expect("basic");
+    let basic = spec
+        .classes
+        .iter()
+        .find(|c| c.name == "basic")
+        .expect("basic");
     let n = basic.properties.len();
     // Every subset pattern of a few kinds: all, none, alternate, each alone.
     let mut masks: Vec<Vec<bool>> = vec![vec![true; n], vec![false; n]];
