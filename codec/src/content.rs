@@ -52,9 +52,20 @@ impl ContentHeader {
         header.map_err(|e: DecodeError| e.in_method(class_id, 0))
     }
 
+    /// Size of class id, weight and body size.
+    pub(crate) const BASIC_FIXED_LEN: usize = 12;
+
     /// Encoded size of the payload.
     pub fn encoded_len(&self) -> usize {
-        12 + self.properties.encoded_len()
+        Self::BASIC_FIXED_LEN + self.properties.encoded_len()
+    }
+
+    /// Writes a `basic` header payload without building a `ContentHeader`.
+    pub(crate) fn encode_basic(buf: &mut BytesMut, body_size: u64, properties: &BasicProperties) {
+        buf.put_u16(60);
+        buf.put_u16(0);
+        buf.put_u64(body_size);
+        properties.encode(buf);
     }
 
     /// Writes the payload.

@@ -24,7 +24,7 @@
 //!   conformance testing and broker fuzzing.
 //!
 //! ```
-//! use amqp091_codec::{encode_content, encode_method, BasicProperties, ContentHeader, Frame,
+//! use amqp091_codec::{encode_content, encode_method, BasicProperties, Frame,
 //!     FrameDecoder, method::BasicPublish};
 //! use bytes::{Bytes, BytesMut};
 //!
@@ -33,7 +33,7 @@
 //!     mandatory: true, ..Default::default() };
 //! encode_method(&mut wire, 1, &publish);
 //! let props = BasicProperties::default().with_delivery_mode(2);
-//! encode_content(&mut wire, 1, &ContentHeader::basic(5, props), b"hello", 131_072);
+//! encode_content(&mut wire, 1, &props, b"hello", 131_072);
 //!
 //! let mut decoder = FrameDecoder::new(131_072);
 //! let mut frames = Vec::new();

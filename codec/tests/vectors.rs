@@ -4,8 +4,8 @@
 
 use amqp091_codec::method::*;
 use amqp091_codec::{
-    encode_content, encode_method, BasicProperties, ContentHeader, DecodeErrorKind, FieldValue,
-    Frame, FrameDecoder, FrameType, Method, ProtocolHeader, ReplyCode, ShortStr,
+    encode_content, encode_method, BasicProperties, DecodeErrorKind, FieldValue, Frame,
+    FrameDecoder, FrameType, Method, ProtocolHeader, ReplyCode, ShortStr,
 };
 use bytes::{Bytes, BytesMut};
 
@@ -155,13 +155,7 @@ fn publish_triplet_encodes_as_the_go_client_wrote_it() {
         .with_content_type("text/plain".into())
         .with_delivery_mode(2)
         .with_timestamp(0x6b05_5fc9);
-    encode_content(
-        &mut buf,
-        1,
-        &ContentHeader::basic(BODY.len() as u64, props),
-        BODY,
-        131_072,
-    );
+    encode_content(&mut buf, 1, &props, BODY, 131_072);
     assert_eq!(&buf[..], PUBLISH_TRIPLET);
     // And the same bytes are in the capture.
     let capture = capture("tutorial-producer-client");
@@ -448,13 +442,7 @@ fn protocol_headers() {
 fn body_is_split_at_frame_max_and_shares_the_read_buffer() {
     let body = vec![0xabu8; 10_000];
     let mut buf = BytesMut::new();
-    encode_content(
-        &mut buf,
-        7,
-        &ContentHeader::basic(body.len() as u64, BasicProperties::default()),
-        &body,
-        4096,
-    );
+    encode_content(&mut buf, 7, &BasicProperties::default(), &body, 4096);
     let mut d = FrameDecoder::new(4096);
     let mut sizes = Vec::new();
     let header = d.decode_frame(&mut buf).unwrap().unwrap();

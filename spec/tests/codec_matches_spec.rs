@@ -195,7 +195,7 @@ fn encode_by_xml(fields: &[Field], seed: u64) -> (Vec<u8>, Vec<(String, Expect)>
         }
         let e = match f.ty.as_str() {
             "bit" => {
-                let v = (n % 3) != 0;
+                let v = !n.is_multiple_of(3);
                 if bit_index > 7 {
                     out.push(0);
                     bit_index = 0;
