@@ -1,6 +1,6 @@
 // GENERATED FILE - DO NOT EDIT.
 // Made by `cargo run -p amqp091-spec --bin generate` from spec/amqp0-9-1.extended.xml
-// (doc text from spec/amqp0-9-1.xml); spec/tests/generated_is_current.rs fails when it is stale.
+// and spec/rabbitmq-extensions.xml (doc text from spec/amqp0-9-1.xml); spec/tests/generated_is_current.rs fails when it is stale.
 
 //! Every class and method of the extended AMQP 0-9-1 definition, the basic
 //! content properties, and the tables describing them.
@@ -556,6 +556,155 @@ impl MethodArgs for ConnectionCloseOk {
     fn encode(&self, buf: &mut BytesMut) {
         buf.put_u16(10);
         buf.put_u16(51);
+    }
+
+    fn fields(&self) -> Vec<(&'static str, ArgValue<'_>)> {
+        vec![]
+    }
+}
+
+/// `connection.blocked` (class 10, method 60).
+///
+/// The server stopped reading from this connection.
+///
+/// The server sends this when a resource alarm (memory or disk) makes it stop reading from publishing connections. The reason says which alarm.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConnectionBlocked {
+    /// The `reason` field (shortstr).
+    pub reason: ShortStr,
+}
+
+impl ConnectionBlocked {
+    pub(crate) fn decode_args(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        let reason = r.shortstr().map_err(|e| e.in_field("reason"))?;
+        Ok(ConnectionBlocked { reason })
+    }
+}
+
+impl MethodArgs for ConnectionBlocked {
+    const CLASS_ID: u16 = 10;
+    const METHOD_ID: u16 = 60;
+    const NAME: &'static str = "connection.blocked";
+
+    fn encoded_len(&self) -> usize {
+        4 + 1 + self.reason.len()
+    }
+
+    fn encode(&self, buf: &mut BytesMut) {
+        buf.put_u16(10);
+        buf.put_u16(60);
+        self.reason.encode(buf);
+    }
+
+    fn fields(&self) -> Vec<(&'static str, ArgValue<'_>)> {
+        vec![("reason", ArgValue::ShortStr(&self.reason))]
+    }
+}
+
+/// `connection.unblocked` (class 10, method 61).
+///
+/// The server reads again.
+///
+/// The server sends this when the alarm that blocked the connection has cleared.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConnectionUnblocked {}
+
+impl ConnectionUnblocked {
+    pub(crate) fn decode_args(_r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        Ok(ConnectionUnblocked {})
+    }
+}
+
+impl MethodArgs for ConnectionUnblocked {
+    const CLASS_ID: u16 = 10;
+    const METHOD_ID: u16 = 61;
+    const NAME: &'static str = "connection.unblocked";
+
+    fn encoded_len(&self) -> usize {
+        4
+    }
+
+    fn encode(&self, buf: &mut BytesMut) {
+        buf.put_u16(10);
+        buf.put_u16(61);
+    }
+
+    fn fields(&self) -> Vec<(&'static str, ArgValue<'_>)> {
+        vec![]
+    }
+}
+
+/// `connection.update-secret` (class 10, method 70, synchronous).
+///
+/// Update the connection's secret.
+///
+/// The client sends new credentials (an OAuth 2 token, say) for the connection to go on with after the current ones expire.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConnectionUpdateSecret {
+    /// The `new-secret` field (longstr).
+    pub new_secret: LongStr,
+    /// The `reason` field (shortstr).
+    pub reason: ShortStr,
+}
+
+impl ConnectionUpdateSecret {
+    pub(crate) fn decode_args(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        let new_secret = r.longstr().map_err(|e| e.in_field("new-secret"))?;
+        let reason = r.shortstr().map_err(|e| e.in_field("reason"))?;
+        Ok(ConnectionUpdateSecret { new_secret, reason })
+    }
+}
+
+impl MethodArgs for ConnectionUpdateSecret {
+    const CLASS_ID: u16 = 10;
+    const METHOD_ID: u16 = 70;
+    const NAME: &'static str = "connection.update-secret";
+
+    fn encoded_len(&self) -> usize {
+        4 + 4 + self.new_secret.len() + 1 + self.reason.len()
+    }
+
+    fn encode(&self, buf: &mut BytesMut) {
+        buf.put_u16(10);
+        buf.put_u16(70);
+        self.new_secret.encode(buf);
+        self.reason.encode(buf);
+    }
+
+    fn fields(&self) -> Vec<(&'static str, ArgValue<'_>)> {
+        vec![
+            ("new-secret", ArgValue::LongStr(&self.new_secret)),
+            ("reason", ArgValue::ShortStr(&self.reason)),
+        ]
+    }
+}
+
+/// `connection.update-secret-ok` (class 10, method 71, synchronous).
+///
+/// The new secret is accepted.
+///
+/// The server accepted the new secret.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConnectionUpdateSecretOk {}
+
+impl ConnectionUpdateSecretOk {
+    pub(crate) fn decode_args(_r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        Ok(ConnectionUpdateSecretOk {})
+    }
+}
+
+impl MethodArgs for ConnectionUpdateSecretOk {
+    const CLASS_ID: u16 = 10;
+    const METHOD_ID: u16 = 71;
+    const NAME: &'static str = "connection.update-secret-ok";
+
+    fn encoded_len(&self) -> usize {
+        4
+    }
+
+    fn encode(&self, buf: &mut BytesMut) {
+        buf.put_u16(10);
+        buf.put_u16(71);
     }
 
     fn fields(&self) -> Vec<(&'static str, ArgValue<'_>)> {
@@ -3080,6 +3229,14 @@ pub enum Method {
     ConnectionClose(ConnectionClose),
     /// `connection.close-ok`
     ConnectionCloseOk(ConnectionCloseOk),
+    /// `connection.blocked`
+    ConnectionBlocked(ConnectionBlocked),
+    /// `connection.unblocked`
+    ConnectionUnblocked(ConnectionUnblocked),
+    /// `connection.update-secret`
+    ConnectionUpdateSecret(ConnectionUpdateSecret),
+    /// `connection.update-secret-ok`
+    ConnectionUpdateSecretOk(ConnectionUpdateSecretOk),
     /// `channel.open`
     ChannelOpen(ChannelOpen),
     /// `channel.open-ok`
@@ -3241,6 +3398,30 @@ impl From<ConnectionClose> for Method {
 impl From<ConnectionCloseOk> for Method {
     fn from(m: ConnectionCloseOk) -> Self {
         Method::ConnectionCloseOk(m)
+    }
+}
+
+impl From<ConnectionBlocked> for Method {
+    fn from(m: ConnectionBlocked) -> Self {
+        Method::ConnectionBlocked(m)
+    }
+}
+
+impl From<ConnectionUnblocked> for Method {
+    fn from(m: ConnectionUnblocked) -> Self {
+        Method::ConnectionUnblocked(m)
+    }
+}
+
+impl From<ConnectionUpdateSecret> for Method {
+    fn from(m: ConnectionUpdateSecret) -> Self {
+        Method::ConnectionUpdateSecret(m)
+    }
+}
+
+impl From<ConnectionUpdateSecretOk> for Method {
+    fn from(m: ConnectionUpdateSecretOk) -> Self {
+        Method::ConnectionUpdateSecretOk(m)
     }
 }
 
@@ -3561,6 +3742,12 @@ impl Method {
             (10, 41) => ConnectionOpenOk::decode_args(r).map(Method::ConnectionOpenOk),
             (10, 50) => ConnectionClose::decode_args(r).map(Method::ConnectionClose),
             (10, 51) => ConnectionCloseOk::decode_args(r).map(Method::ConnectionCloseOk),
+            (10, 60) => ConnectionBlocked::decode_args(r).map(Method::ConnectionBlocked),
+            (10, 61) => ConnectionUnblocked::decode_args(r).map(Method::ConnectionUnblocked),
+            (10, 70) => ConnectionUpdateSecret::decode_args(r).map(Method::ConnectionUpdateSecret),
+            (10, 71) => {
+                ConnectionUpdateSecretOk::decode_args(r).map(Method::ConnectionUpdateSecretOk)
+            }
             (20, 10) => ChannelOpen::decode_args(r).map(Method::ChannelOpen),
             (20, 11) => ChannelOpenOk::decode_args(r).map(Method::ChannelOpenOk),
             (20, 20) => ChannelFlow::decode_args(r).map(Method::ChannelFlow),
@@ -3628,6 +3815,10 @@ impl Method {
             Method::ConnectionOpenOk(_) => ConnectionOpenOk::CLASS_ID,
             Method::ConnectionClose(_) => ConnectionClose::CLASS_ID,
             Method::ConnectionCloseOk(_) => ConnectionCloseOk::CLASS_ID,
+            Method::ConnectionBlocked(_) => ConnectionBlocked::CLASS_ID,
+            Method::ConnectionUnblocked(_) => ConnectionUnblocked::CLASS_ID,
+            Method::ConnectionUpdateSecret(_) => ConnectionUpdateSecret::CLASS_ID,
+            Method::ConnectionUpdateSecretOk(_) => ConnectionUpdateSecretOk::CLASS_ID,
             Method::ChannelOpen(_) => ChannelOpen::CLASS_ID,
             Method::ChannelOpenOk(_) => ChannelOpenOk::CLASS_ID,
             Method::ChannelFlow(_) => ChannelFlow::CLASS_ID,
@@ -3695,6 +3886,10 @@ impl Method {
             Method::ConnectionOpenOk(_) => ConnectionOpenOk::METHOD_ID,
             Method::ConnectionClose(_) => ConnectionClose::METHOD_ID,
             Method::ConnectionCloseOk(_) => ConnectionCloseOk::METHOD_ID,
+            Method::ConnectionBlocked(_) => ConnectionBlocked::METHOD_ID,
+            Method::ConnectionUnblocked(_) => ConnectionUnblocked::METHOD_ID,
+            Method::ConnectionUpdateSecret(_) => ConnectionUpdateSecret::METHOD_ID,
+            Method::ConnectionUpdateSecretOk(_) => ConnectionUpdateSecretOk::METHOD_ID,
             Method::ChannelOpen(_) => ChannelOpen::METHOD_ID,
             Method::ChannelOpenOk(_) => ChannelOpenOk::METHOD_ID,
             Method::ChannelFlow(_) => ChannelFlow::METHOD_ID,
@@ -3762,6 +3957,10 @@ impl Method {
             Method::ConnectionOpenOk(m) => m.encoded_len(),
             Method::ConnectionClose(m) => m.encoded_len(),
             Method::ConnectionCloseOk(m) => m.encoded_len(),
+            Method::ConnectionBlocked(m) => m.encoded_len(),
+            Method::ConnectionUnblocked(m) => m.encoded_len(),
+            Method::ConnectionUpdateSecret(m) => m.encoded_len(),
+            Method::ConnectionUpdateSecretOk(m) => m.encoded_len(),
             Method::ChannelOpen(m) => m.encoded_len(),
             Method::ChannelOpenOk(m) => m.encoded_len(),
             Method::ChannelFlow(m) => m.encoded_len(),
@@ -3829,6 +4028,10 @@ impl Method {
             Method::ConnectionOpenOk(m) => m.encode(buf),
             Method::ConnectionClose(m) => m.encode(buf),
             Method::ConnectionCloseOk(m) => m.encode(buf),
+            Method::ConnectionBlocked(m) => m.encode(buf),
+            Method::ConnectionUnblocked(m) => m.encode(buf),
+            Method::ConnectionUpdateSecret(m) => m.encode(buf),
+            Method::ConnectionUpdateSecretOk(m) => m.encode(buf),
             Method::ChannelOpen(m) => m.encode(buf),
             Method::ChannelOpenOk(m) => m.encode(buf),
             Method::ChannelFlow(m) => m.encode(buf),
@@ -3896,6 +4099,10 @@ impl Method {
             Method::ConnectionOpenOk(m) => m.fields(),
             Method::ConnectionClose(m) => m.fields(),
             Method::ConnectionCloseOk(m) => m.fields(),
+            Method::ConnectionBlocked(m) => m.fields(),
+            Method::ConnectionUnblocked(m) => m.fields(),
+            Method::ConnectionUpdateSecret(m) => m.fields(),
+            Method::ConnectionUpdateSecretOk(m) => m.fields(),
             Method::ChannelOpen(m) => m.fields(),
             Method::ChannelOpenOk(m) => m.fields(),
             Method::ChannelFlow(m) => m.fields(),
@@ -3963,56 +4170,60 @@ impl Method {
             Method::ConnectionOpenOk(_) => Some(&METHODS[7]),
             Method::ConnectionClose(_) => Some(&METHODS[8]),
             Method::ConnectionCloseOk(_) => Some(&METHODS[9]),
-            Method::ChannelOpen(_) => Some(&METHODS[10]),
-            Method::ChannelOpenOk(_) => Some(&METHODS[11]),
-            Method::ChannelFlow(_) => Some(&METHODS[12]),
-            Method::ChannelFlowOk(_) => Some(&METHODS[13]),
-            Method::ChannelClose(_) => Some(&METHODS[14]),
-            Method::ChannelCloseOk(_) => Some(&METHODS[15]),
-            Method::ExchangeDeclare(_) => Some(&METHODS[16]),
-            Method::ExchangeDeclareOk(_) => Some(&METHODS[17]),
-            Method::ExchangeDelete(_) => Some(&METHODS[18]),
-            Method::ExchangeDeleteOk(_) => Some(&METHODS[19]),
-            Method::ExchangeBind(_) => Some(&METHODS[20]),
-            Method::ExchangeBindOk(_) => Some(&METHODS[21]),
-            Method::ExchangeUnbind(_) => Some(&METHODS[22]),
-            Method::ExchangeUnbindOk(_) => Some(&METHODS[23]),
-            Method::QueueDeclare(_) => Some(&METHODS[24]),
-            Method::QueueDeclareOk(_) => Some(&METHODS[25]),
-            Method::QueueBind(_) => Some(&METHODS[26]),
-            Method::QueueBindOk(_) => Some(&METHODS[27]),
-            Method::QueueUnbind(_) => Some(&METHODS[28]),
-            Method::QueueUnbindOk(_) => Some(&METHODS[29]),
-            Method::QueuePurge(_) => Some(&METHODS[30]),
-            Method::QueuePurgeOk(_) => Some(&METHODS[31]),
-            Method::QueueDelete(_) => Some(&METHODS[32]),
-            Method::QueueDeleteOk(_) => Some(&METHODS[33]),
-            Method::BasicQos(_) => Some(&METHODS[34]),
-            Method::BasicQosOk(_) => Some(&METHODS[35]),
-            Method::BasicConsume(_) => Some(&METHODS[36]),
-            Method::BasicConsumeOk(_) => Some(&METHODS[37]),
-            Method::BasicCancel(_) => Some(&METHODS[38]),
-            Method::BasicCancelOk(_) => Some(&METHODS[39]),
-            Method::BasicPublish(_) => Some(&METHODS[40]),
-            Method::BasicReturn(_) => Some(&METHODS[41]),
-            Method::BasicDeliver(_) => Some(&METHODS[42]),
-            Method::BasicGet(_) => Some(&METHODS[43]),
-            Method::BasicGetOk(_) => Some(&METHODS[44]),
-            Method::BasicGetEmpty(_) => Some(&METHODS[45]),
-            Method::BasicAck(_) => Some(&METHODS[46]),
-            Method::BasicReject(_) => Some(&METHODS[47]),
-            Method::BasicRecoverAsync(_) => Some(&METHODS[48]),
-            Method::BasicRecover(_) => Some(&METHODS[49]),
-            Method::BasicRecoverOk(_) => Some(&METHODS[50]),
-            Method::BasicNack(_) => Some(&METHODS[51]),
-            Method::TxSelect(_) => Some(&METHODS[52]),
-            Method::TxSelectOk(_) => Some(&METHODS[53]),
-            Method::TxCommit(_) => Some(&METHODS[54]),
-            Method::TxCommitOk(_) => Some(&METHODS[55]),
-            Method::TxRollback(_) => Some(&METHODS[56]),
-            Method::TxRollbackOk(_) => Some(&METHODS[57]),
-            Method::ConfirmSelect(_) => Some(&METHODS[58]),
-            Method::ConfirmSelectOk(_) => Some(&METHODS[59]),
+            Method::ConnectionBlocked(_) => Some(&METHODS[10]),
+            Method::ConnectionUnblocked(_) => Some(&METHODS[11]),
+            Method::ConnectionUpdateSecret(_) => Some(&METHODS[12]),
+            Method::ConnectionUpdateSecretOk(_) => Some(&METHODS[13]),
+            Method::ChannelOpen(_) => Some(&METHODS[14]),
+            Method::ChannelOpenOk(_) => Some(&METHODS[15]),
+            Method::ChannelFlow(_) => Some(&METHODS[16]),
+            Method::ChannelFlowOk(_) => Some(&METHODS[17]),
+            Method::ChannelClose(_) => Some(&METHODS[18]),
+            Method::ChannelCloseOk(_) => Some(&METHODS[19]),
+            Method::ExchangeDeclare(_) => Some(&METHODS[20]),
+            Method::ExchangeDeclareOk(_) => Some(&METHODS[21]),
+            Method::ExchangeDelete(_) => Some(&METHODS[22]),
+            Method::ExchangeDeleteOk(_) => Some(&METHODS[23]),
+            Method::ExchangeBind(_) => Some(&METHODS[24]),
+            Method::ExchangeBindOk(_) => Some(&METHODS[25]),
+            Method::ExchangeUnbind(_) => Some(&METHODS[26]),
+            Method::ExchangeUnbindOk(_) => Some(&METHODS[27]),
+            Method::QueueDeclare(_) => Some(&METHODS[28]),
+            Method::QueueDeclareOk(_) => Some(&METHODS[29]),
+            Method::QueueBind(_) => Some(&METHODS[30]),
+            Method::QueueBindOk(_) => Some(&METHODS[31]),
+            Method::QueueUnbind(_) => Some(&METHODS[32]),
+            Method::QueueUnbindOk(_) => Some(&METHODS[33]),
+            Method::QueuePurge(_) => Some(&METHODS[34]),
+            Method::QueuePurgeOk(_) => Some(&METHODS[35]),
+            Method::QueueDelete(_) => Some(&METHODS[36]),
+            Method::QueueDeleteOk(_) => Some(&METHODS[37]),
+            Method::BasicQos(_) => Some(&METHODS[38]),
+            Method::BasicQosOk(_) => Some(&METHODS[39]),
+            Method::BasicConsume(_) => Some(&METHODS[40]),
+            Method::BasicConsumeOk(_) => Some(&METHODS[41]),
+            Method::BasicCancel(_) => Some(&METHODS[42]),
+            Method::BasicCancelOk(_) => Some(&METHODS[43]),
+            Method::BasicPublish(_) => Some(&METHODS[44]),
+            Method::BasicReturn(_) => Some(&METHODS[45]),
+            Method::BasicDeliver(_) => Some(&METHODS[46]),
+            Method::BasicGet(_) => Some(&METHODS[47]),
+            Method::BasicGetOk(_) => Some(&METHODS[48]),
+            Method::BasicGetEmpty(_) => Some(&METHODS[49]),
+            Method::BasicAck(_) => Some(&METHODS[50]),
+            Method::BasicReject(_) => Some(&METHODS[51]),
+            Method::BasicRecoverAsync(_) => Some(&METHODS[52]),
+            Method::BasicRecover(_) => Some(&METHODS[53]),
+            Method::BasicRecoverOk(_) => Some(&METHODS[54]),
+            Method::BasicNack(_) => Some(&METHODS[55]),
+            Method::TxSelect(_) => Some(&METHODS[56]),
+            Method::TxSelectOk(_) => Some(&METHODS[57]),
+            Method::TxCommit(_) => Some(&METHODS[58]),
+            Method::TxCommitOk(_) => Some(&METHODS[59]),
+            Method::TxRollback(_) => Some(&METHODS[60]),
+            Method::TxRollbackOk(_) => Some(&METHODS[61]),
+            Method::ConfirmSelect(_) => Some(&METHODS[62]),
+            Method::ConfirmSelectOk(_) => Some(&METHODS[63]),
             Method::Unknown(_) => None,
         }
     }
@@ -4684,6 +4895,71 @@ pub static METHODS: &[MethodInfo] = &[
         class_name: "connection",
         method_name: "close-ok",
         full_name: "connection.close-ok",
+        synchronous: true,
+        content: false,
+        responses: &[],
+        fields: &[],
+    },
+    MethodInfo {
+        class_id: 10,
+        method_id: 60,
+        class_name: "connection",
+        method_name: "blocked",
+        full_name: "connection.blocked",
+        synchronous: false,
+        content: false,
+        responses: &[],
+        fields: &[FieldInfo {
+            name: "reason",
+            ident: "reason",
+            domain: "shortstr",
+            ty: ArgType::ShortStr,
+            reserved: false,
+        }],
+    },
+    MethodInfo {
+        class_id: 10,
+        method_id: 61,
+        class_name: "connection",
+        method_name: "unblocked",
+        full_name: "connection.unblocked",
+        synchronous: false,
+        content: false,
+        responses: &[],
+        fields: &[],
+    },
+    MethodInfo {
+        class_id: 10,
+        method_id: 70,
+        class_name: "connection",
+        method_name: "update-secret",
+        full_name: "connection.update-secret",
+        synchronous: true,
+        content: false,
+        responses: &["update-secret-ok"],
+        fields: &[
+            FieldInfo {
+                name: "new-secret",
+                ident: "new_secret",
+                domain: "longstr",
+                ty: ArgType::LongStr,
+                reserved: false,
+            },
+            FieldInfo {
+                name: "reason",
+                ident: "reason",
+                domain: "shortstr",
+                ty: ArgType::ShortStr,
+                reserved: false,
+            },
+        ],
+    },
+    MethodInfo {
+        class_id: 10,
+        method_id: 71,
+        class_name: "connection",
+        method_name: "update-secret-ok",
+        full_name: "connection.update-secret-ok",
         synchronous: true,
         content: false,
         responses: &[],

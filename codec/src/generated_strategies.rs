@@ -109,6 +109,27 @@ pub fn connection_close_ok() -> impl Strategy<Value = ConnectionCloseOk> {
     Just(ConnectionCloseOk {})
 }
 
+/// Any `connection.blocked`.
+pub fn connection_blocked() -> impl Strategy<Value = ConnectionBlocked> {
+    (short_str(),).prop_map(|(reason,)| ConnectionBlocked { reason })
+}
+
+/// Any `connection.unblocked`.
+pub fn connection_unblocked() -> impl Strategy<Value = ConnectionUnblocked> {
+    Just(ConnectionUnblocked {})
+}
+
+/// Any `connection.update-secret`.
+pub fn connection_update_secret() -> impl Strategy<Value = ConnectionUpdateSecret> {
+    (long_str(), short_str())
+        .prop_map(|(new_secret, reason)| ConnectionUpdateSecret { new_secret, reason })
+}
+
+/// Any `connection.update-secret-ok`.
+pub fn connection_update_secret_ok() -> impl Strategy<Value = ConnectionUpdateSecretOk> {
+    Just(ConnectionUpdateSecretOk {})
+}
+
 /// Any `channel.open`.
 pub fn channel_open() -> impl Strategy<Value = ChannelOpen> {
     (short_str(),).prop_map(|(reserved_1,)| ChannelOpen { reserved_1 })
@@ -644,6 +665,18 @@ pub fn known_method() -> impl Strategy<Value = Method> {
         connection_close().prop_map(Method::ConnectionClose).boxed(),
         connection_close_ok()
             .prop_map(Method::ConnectionCloseOk)
+            .boxed(),
+        connection_blocked()
+            .prop_map(Method::ConnectionBlocked)
+            .boxed(),
+        connection_unblocked()
+            .prop_map(Method::ConnectionUnblocked)
+            .boxed(),
+        connection_update_secret()
+            .prop_map(Method::ConnectionUpdateSecret)
+            .boxed(),
+        connection_update_secret_ok()
+            .prop_map(Method::ConnectionUpdateSecretOk)
             .boxed(),
         channel_open().prop_map(Method::ChannelOpen).boxed(),
         channel_open_ok().prop_map(Method::ChannelOpenOk).boxed(),

@@ -416,8 +416,8 @@ mod tests {
         // 10 000 nested arrays, each declaring the rest of the input as its body.
         let depth = 10_000usize;
         let mut bytes = Vec::new();
-        let total = 4 + depth * 5;
-        bytes.extend_from_slice(&((total - 4) as u32).to_be_bytes());
+        // Table length: the key (2 bytes) and the nested arrays (5 bytes of header each).
+        bytes.extend_from_slice(&((2 + depth * 5) as u32).to_be_bytes());
         bytes.push(1);
         bytes.push(b'k');
         for i in 0..depth {

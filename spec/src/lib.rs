@@ -2,7 +2,8 @@
 //! codec's method table (`codec/src/generated.rs`) and proptest strategies
 //! (`codec/src/generated_strategies.rs`) from them.
 //!
-//! The extended XML (RabbitMQ's) defines what is on the wire; the full XML
+//! The extended XML (RabbitMQ's) defines what is on the wire, with the
+//! RabbitMQ extensions it lacks in `rabbitmq-extensions.xml`; the full XML
 //! contributes the doc text. `cargo run -p amqp091-spec --bin generate`
 //! rewrites the files; `spec/tests/` fail when they are stale or when the
 //! codec differs from the XML.
@@ -112,18 +113,61 @@ fn children<'a, 'i>(
     n.children().filter(move |c| c.has_tag_name(tag))
 }
 
-/// Parses the extended definition (and takes docs from the full one, when given).
-pub fn parse(extended_xml: &str, full_xml: Option<&str>) -> Result<Spec, String> {
-    let docs = match full_xml {
+/// Parses the extended definition, merges the methods of `extensions`
+/// (documents in the same format, whose classes must exist in the extended
+/// one) into their classes, and takes docs from the full definition and from
+/// the extensions.
+pub fn parse(
+    extended_xml: &str,
+    extensions: &[&str],
+    full_xml: Option<&str>,
+) -> Result<Spec, String> {
+    let mut docs = match full_xml {
         Some(x) => parse_docs(x)?,
         None => HashMap::new(),
     };
+    for x in extensions {
+        docs.extend(parse_docs(x)?);
+    }
     let doc = roxmltree::Document::parse(extended_xml).map_err(|e| e.to_string())?;
-    let root = doc.root_element();
     let mut domains = HashMap::new();
-    for d in children(root, "domain") {
+    for d in children(doc.root_element(), "domain") {
         domains.insert(attr(d, "name")?.to_string(), attr(d, "type")?.to_string());
     }
+    let mut spec = parse_one(&doc, &domains, &docs)?;
+    for x in extensions {
+        let ext = roxmltree::Document::parse(x).map_err(|e| e.to_string())?;
+        let ext = parse_one(&ext, &domains, &docs)?;
+        for class in ext.classes {
+            let into = spec
+                .classes
+                .iter_mut()
+                .find(|c| c.name == class.name && c.index == class.index)
+                .ok_or_else(|| format!("extension class {} is not in the spec", class.name))?;
+            for m in class.methods {
+                if into
+                    .methods
+                    .iter()
+                    .any(|e| e.index == m.index || e.name == m.name)
+                {
+                    return Err(format!(
+                        "extension method {}.{} already exists",
+                        class.name, m.name
+                    ));
+                }
+                into.methods.push(m);
+            }
+        }
+    }
+    Ok(spec)
+}
+
+fn parse_one(
+    doc: &roxmltree::Document<'_>,
+    domains: &HashMap<String, String>,
+    docs: &HashMap<String, String>,
+) -> Result<Spec, String> {
+    let root = doc.root_element();
     let field = |f: roxmltree::Node<'_, '_>, key: String| -> Result<Field, String> {
         let name = attr(f, "name")?.to_string();
         let (domain, ty) = match (f.attribute("domain"), f.attribute("type")) {
@@ -191,6 +235,18 @@ pub fn parse(extended_xml: &str, full_xml: Option<&str>) -> Result<Spec, String>
         });
     }
     Ok(Spec { constants, classes })
+}
+
+/// The XML files of this directory, as `parse` takes them: (extended, extensions, full).
+pub fn read_xml() -> Result<(String, Vec<String>, String), String> {
+    let read = |name: &str| {
+        std::fs::read_to_string(spec_dir().join(name)).map_err(|e| format!("{name}: {e}"))
+    };
+    Ok((
+        read("amqp0-9-1.extended.xml")?,
+        vec![read("rabbitmq-extensions.xml")?],
+        read("amqp0-9-1.xml")?,
+    ))
 }
 
 /// Doc text keyed `class.method`, `class.method.field` and `class..property`.
@@ -428,7 +484,7 @@ pub fn generate(spec: &Spec) -> Result<String, String> {
     o.push_str(
         "// GENERATED FILE - DO NOT EDIT.\n\
          // Made by `cargo run -p amqp091-spec --bin generate` from spec/amqp0-9-1.extended.xml\n\
-         // (doc text from spec/amqp0-9-1.xml); spec/tests/generated_is_current.rs fails when it is stale.\n\n\
+         // and spec/rabbitmq-extensions.xml (doc text from spec/amqp0-9-1.xml); spec/tests/generated_is_current.rs fails when it is stale.\n\n\
          //! Every class and method of the extended AMQP 0-9-1 definition, the basic\n\
          //! content properties, and the tables describing them.\n\n\
          use bytes::{BufMut, BytesMut};\n\n\
@@ -1012,15 +1068,11 @@ pub fn rustfmt(source: &str) -> Result<String, String> {
     String::from_utf8(out.stdout).map_err(|e| e.to_string())
 }
 
-/// Reads the XML files of this directory.
+/// Reads and parses the XML files of this directory.
 pub fn load() -> Result<Spec, String> {
-    let read = |name: &str| {
-        std::fs::read_to_string(spec_dir().join(name)).map_err(|e| format!("{name}: {e}"))
-    };
-    parse(
-        &read("amqp0-9-1.extended.xml")?,
-        Some(&read("amqp0-9-1.xml")?),
-    )
+    let (extended, extensions, full) = read_xml()?;
+    let ext: Vec<&str> = extensions.iter().map(String::as_str).collect();
+    parse(&extended, &ext, Some(&full))
 }
 
 /// Both generated files, formatted: (method table, strategies).
