@@ -2,10 +2,20 @@
 //!
 //! An AMQP 0-9-1 client for RabbitMQ and other brokers.
 //!
-//! This crate is at its start: today it re-exports the wire codec
-//! ([`amqp091_codec`], as [`codec`]). The sans-IO protocol core and the tokio
-//! client come next, built on that codec.
+//! * [`proto`]: the protocol core, a sans-IO state machine (bytes and time
+//!   in; bytes, events and completions out) that holds every protocol rule.
+//! * [`codec`]: the wire codec ([`amqp091_codec`]).
+//! * [`ConnectionOptions`]: where and how to connect, from an AMQP URI.
+//! * [`Error`]: every failure, typed; channel and connection exceptions
+//!   carry their reply code, text and method.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 pub use amqp091_codec as codec;
+
+mod error;
+pub mod proto;
+mod uri;
+
+pub use error::{CloseReason, Error, Initiator, TimeoutKind};
+pub use uri::{AuthMechanism, ConnectionOptions, UriError};

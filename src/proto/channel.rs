@@ -1,0 +1,66 @@
+//! One channel's state: its phase, the requests waiting for replies (in
+//! order: a channel's replies come back in the order of its requests), its
+//! consumers and its content assembly.
+
+use std::collections::{HashSet, VecDeque};
+
+use crate::codec::{Method, MethodArgs, ShortStr};
+
+use super::content::Assembly;
+use super::RequestId;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ChannelPhase {
+    /// `channel.open` sent.
+    Opening,
+    Open,
+    /// `channel.close` sent; only close and close-ok count now.
+    Closing,
+}
+
+/// A request waiting for its reply.
+#[derive(Debug, Clone)]
+pub(crate) struct Rpc {
+    pub(crate) id: RequestId,
+    pub(crate) class_id: u16,
+    /// Names (within the class) of the methods that answer it.
+    pub(crate) responses: &'static [&'static str],
+}
+
+impl Rpc {
+    pub(crate) fn for_method<M: MethodArgs>(id: RequestId) -> Self {
+        let info = crate::codec::spec_info::method_info(M::CLASS_ID, M::METHOD_ID);
+        Rpc {
+            id,
+            class_id: M::CLASS_ID,
+            responses: info.map_or(&[], |i| i.responses),
+        }
+    }
+
+    /// Whether `method` is a reply to this request (same class, one of its responses).
+    pub(crate) fn answered_by(&self, method: &Method) -> bool {
+        method.class_id() == self.class_id
+            && method
+                .info()
+                .is_some_and(|i| self.responses.contains(&i.method_name))
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct Channel {
+    pub(crate) phase: ChannelPhase,
+    pub(crate) rpcs: VecDeque<Rpc>,
+    pub(crate) consumers: HashSet<ShortStr>,
+    pub(crate) assembly: Assembly,
+}
+
+impl Channel {
+    pub(crate) fn new() -> Self {
+        Channel {
+            phase: ChannelPhase::Opening,
+            rpcs: VecDeque::new(),
+            consumers: HashSet::new(),
+            assembly: Assembly::default(),
+        }
+    }
+}
