@@ -82,14 +82,11 @@ fn heavy_properties() -> BasicProperties {
 }
 
 fn header_only(props: BasicProperties) -> impl Fn(&mut BytesMut) {
-    let header = ContentHeader::basic(16, props);
-    move |buf: &mut BytesMut| {
-        Frame::Header {
-            channel: 1,
-            header: header.clone(),
-        }
-        .encode(buf);
-    }
+    let frame = Frame::Header {
+        channel: 1,
+        header: ContentHeader::basic(16, props),
+    };
+    move |buf: &mut BytesMut| frame.encode(buf)
 }
 
 fn median(mut v: Vec<f64>) -> (f64, f64, f64) {

@@ -18,8 +18,9 @@ pub struct ContentHeader {
     pub weight: u16,
     /// Total size of the body frames that follow.
     pub body_size: u64,
-    /// The properties.
-    pub properties: BasicProperties,
+    /// The properties. Boxed: they are large (14 optional values), and a
+    /// decoded frame moves several times on its way to the caller.
+    pub properties: Box<BasicProperties>,
 }
 
 impl ContentHeader {
@@ -29,7 +30,7 @@ impl ContentHeader {
             class_id: 60,
             weight: 0,
             body_size,
-            properties,
+            properties: Box::new(properties),
         }
     }
 
@@ -40,7 +41,8 @@ impl ContentHeader {
         let header = (|| {
             let weight = r.short().map_err(|e| e.in_field("weight"))?;
             let body_size = r.longlong().map_err(|e| e.in_field("body-size"))?;
-            let properties = BasicProperties::decode(&mut r)?;
+            let mut properties = Box::<BasicProperties>::default();
+            properties.decode_into(&mut r)?;
             r.finish()?;
             Ok(ContentHeader {
                 class_id,

@@ -4506,7 +4506,9 @@ impl BasicProperties {
         }
     }
 
-    pub(crate) fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+    /// Decodes into `self` (which must be empty): in place, because the
+    /// struct is large and a decoded value would be moved several times.
+    pub(crate) fn decode_into(&mut self, r: &mut Reader<'_>) -> Result<(), DecodeError> {
         let at = r.offset();
         let flags = r.short().map_err(|e| e.in_field("property-flags"))?;
         if flags & !Self::DEFINED_FLAGS != 0 {
@@ -4515,7 +4517,7 @@ impl BasicProperties {
                 at,
             ));
         }
-        let mut p = BasicProperties::default();
+        let p = self;
         if flags & (1 << 15) != 0 {
             p.content_type = Some(r.shortstr().map_err(|e| e.in_field("content-type"))?);
         }
@@ -4558,7 +4560,7 @@ impl BasicProperties {
         if flags & (1 << 2) != 0 {
             p.cluster_id = Some(r.shortstr().map_err(|e| e.in_field("reserved"))?);
         }
-        Ok(p)
+        Ok(())
     }
 
     /// The present properties by spec name, in wire order.

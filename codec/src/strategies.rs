@@ -118,7 +118,7 @@ pub fn content_header() -> impl Strategy<Value = ContentHeader> {
             class_id,
             weight,
             body_size,
-            properties,
+            properties: Box::new(properties),
         },
     )
 }

@@ -223,6 +223,14 @@ field_value_from! {
     FieldArray => Array, FieldTable => Table, String => LongStr, &'static str => LongStr,
 }
 
+/// Writes the length of what follows the 4-byte placeholder at `at`: one
+/// pass over nested values instead of measuring them first.
+fn patch_length(buf: &mut BytesMut, at: usize) {
+    let len = buf.len() - at - 4;
+    let len = u32::try_from(len).unwrap_or(u32::MAX).to_be_bytes();
+    buf[at..at + 4].copy_from_slice(&len);
+}
+
 fn check_depth(r: &Reader<'_>, depth: usize) -> Result<(), DecodeError> {
     if depth > MAX_NESTING_DEPTH {
         return Err(DecodeError::new(
@@ -309,12 +317,13 @@ impl FieldTable {
 
     /// Writes the length and the entries.
     pub fn encode(&self, buf: &mut BytesMut) {
-        let len = self.encoded_len() - 4;
-        buf.put_u32(u32::try_from(len).unwrap_or(u32::MAX));
+        let at = buf.len();
+        buf.put_u32(0);
         for (k, v) in &self.0 {
             k.encode(buf);
             v.encode(buf);
         }
+        patch_length(buf, at);
     }
 
     /// Decodes a table (length and entries) at the reader's position.
@@ -360,11 +369,12 @@ impl FieldArray {
 
     /// Writes the length and the values.
     pub fn encode(&self, buf: &mut BytesMut) {
-        let len = self.encoded_len() - 4;
-        buf.put_u32(u32::try_from(len).unwrap_or(u32::MAX));
+        let at = buf.len();
+        buf.put_u32(0);
         for v in &self.0 {
             v.encode(buf);
         }
+        patch_length(buf, at);
     }
 
     fn decode(r: &mut Reader<'_>, depth: usize) -> Result<Self, DecodeError> {

@@ -951,7 +951,7 @@ fn gen_properties(o: &mut String, c: &Class) -> Result<(), String> {
             property_ident(&f.name)
         );
     }
-    o.push_str("    }\n\n    pub(crate) fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {\n        let at = r.offset();\n        let flags = r.short().map_err(|e| e.in_field(\"property-flags\"))?;\n        if flags & !Self::DEFINED_FLAGS != 0 {\n            return Err(DecodeError::new(crate::error::DecodeErrorKind::BadPropertyFlags { flags }, at));\n        }\n        let mut p = BasicProperties::default();\n");
+    o.push_str("    }\n\n    /// Decodes into `self` (which must be empty): in place, because the\n    /// struct is large and a decoded value would be moved several times.\n    pub(crate) fn decode_into(&mut self, r: &mut Reader<'_>) -> Result<(), DecodeError> {\n        let at = r.offset();\n        let flags = r.short().map_err(|e| e.in_field(\"property-flags\"))?;\n        if flags & !Self::DEFINED_FLAGS != 0 {\n            return Err(DecodeError::new(crate::error::DecodeErrorKind::BadPropertyFlags { flags }, at));\n        }\n        let p = self;\n");
     for (i, f) in c.properties.iter().enumerate() {
         let tg = type_gen(&f.ty)?;
         let read = if tg.read == "table" {
@@ -967,7 +967,7 @@ fn gen_properties(o: &mut String, c: &Class) -> Result<(), String> {
             rust_str(&f.name)
         );
     }
-    o.push_str("        Ok(p)\n    }\n\n    /// The present properties by spec name, in wire order.\n    pub fn fields(&self) -> Vec<(&'static str, ArgValue<'_>)> {\n        let mut out = Vec::new();\n");
+    o.push_str("        Ok(())\n    }\n\n    /// The present properties by spec name, in wire order.\n    pub fn fields(&self) -> Vec<(&'static str, ArgValue<'_>)> {\n        let mut out = Vec::new();\n");
     for f in &c.properties {
         let tg = type_gen(&f.ty)?;
         let val = tg.arg_value.replace("&{}", "v").replace("{}", "*v");

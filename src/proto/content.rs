@@ -30,7 +30,7 @@ impl Violation {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Content {
     pub(crate) method: Method,
-    pub(crate) properties: BasicProperties,
+    pub(crate) properties: Box<BasicProperties>,
     pub(crate) body: Bytes,
 }
 
@@ -46,7 +46,7 @@ pub(crate) enum Assembly {
     /// Header arrived; body frames until `remaining` is 0.
     Body {
         method: Method,
-        properties: BasicProperties,
+        properties: Box<BasicProperties>,
         parts: Vec<Bytes>,
         remaining: u64,
     },

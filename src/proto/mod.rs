@@ -76,8 +76,8 @@ pub struct Delivery {
     pub exchange: ShortStr,
     /// Routing key it was published with.
     pub routing_key: ShortStr,
-    /// Its properties.
-    pub properties: BasicProperties,
+    /// Its properties (boxed: they are large, and messages move through queues).
+    pub properties: Box<BasicProperties>,
     /// Its body (a slice of the read buffer when it came in one frame).
     pub body: Bytes,
 }
@@ -95,8 +95,8 @@ pub struct GetMessage {
     pub routing_key: ShortStr,
     /// Messages left in the queue.
     pub message_count: u32,
-    /// Its properties.
-    pub properties: BasicProperties,
+    /// Its properties (boxed: they are large, and messages move through queues).
+    pub properties: Box<BasicProperties>,
     /// Its body.
     pub body: Bytes,
 }
@@ -112,8 +112,8 @@ pub struct Returned {
     pub exchange: ShortStr,
     /// Routing key it was published with.
     pub routing_key: ShortStr,
-    /// Its properties.
-    pub properties: BasicProperties,
+    /// Its properties (boxed: they are large, and messages move through queues).
+    pub properties: Box<BasicProperties>,
     /// Its body.
     pub body: Bytes,
 }

@@ -703,7 +703,7 @@ fn basic_get_assembles_content_and_get_empty_answers_too() {
     assert_eq!(*id, first);
     assert_eq!(&msg.body[..], b"hello world");
     assert_eq!((msg.delivery_tag, msg.message_count), (7, 4));
-    assert_eq!(msg.properties, props);
+    assert_eq!(*msg.properties, props);
     assert!(matches!(&done[1], (id, Ok(Reply::Method(Method::BasicGetEmpty(_)))) if *id == second));
 }
 
