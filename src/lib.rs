@@ -2,6 +2,7 @@
 //!
 //! An AMQP 0-9-1 client for RabbitMQ and other brokers.
 //!
+//! * [`Connection`], [`Channel`], [`Consumer`]: the tokio client.
 //! * [`proto`]: the protocol core, a sans-IO state machine (bytes and time
 //!   in; bytes, events and completions out) that holds every protocol rule.
 //! * [`codec`]: the wire codec ([`amqp091_codec`]).
@@ -13,9 +14,13 @@
 
 pub use amqp091_codec as codec;
 
+mod client;
 mod error;
 pub mod proto;
 mod uri;
 
+pub use client::*;
+pub use codec::{BasicProperties, FieldTable, FieldValue, ReplyCode};
 pub use error::{CloseReason, Error, Initiator, TimeoutKind};
+pub use proto::{Delivery, GetMessage, Returned};
 pub use uri::{AuthMechanism, ConnectionOptions, UriError};

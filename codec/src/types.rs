@@ -109,6 +109,14 @@ impl TryFrom<String> for ShortStr {
     }
 }
 
+/// Lets maps keyed by `ShortStr` be searched with a byte slice (the hash is
+/// the slice's, as for `Bytes`).
+impl std::borrow::Borrow<[u8]> for ShortStr {
+    fn borrow(&self) -> &[u8] {
+        &self.0
+    }
+}
+
 impl PartialEq<str> for ShortStr {
     fn eq(&self, other: &str) -> bool {
         self.0 == other.as_bytes()

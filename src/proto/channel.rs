@@ -52,6 +52,10 @@ pub(crate) struct Channel {
     pub(crate) rpcs: VecDeque<Rpc>,
     pub(crate) consumers: HashSet<ShortStr>,
     pub(crate) assembly: Assembly,
+    /// Exchange and routing key of the last `publish_str`, reused while they match.
+    pub(crate) publish_names: (ShortStr, ShortStr),
+    /// What our `channel.close` said, for the event once it is done.
+    pub(crate) close_reason: Option<crate::CloseReason>,
 }
 
 impl Channel {
@@ -61,6 +65,8 @@ impl Channel {
             rpcs: VecDeque::new(),
             consumers: HashSet::new(),
             assembly: Assembly::default(),
+            publish_names: Default::default(),
+            close_reason: None,
         }
     }
 }

@@ -166,8 +166,9 @@ pub enum Event {
         /// Whether publishing may go on.
         active: bool,
     },
-    /// A channel closed without a request of ours waiting on it (a server
-    /// close while consuming, say). Pending requests get their own errors.
+    /// A channel closed: by the server (pending requests on it get the same
+    /// error), or by our `close_channel` (after its completion). Its id may
+    /// be reused from now on.
     ChannelClosed {
         /// The channel.
         channel: u16,
@@ -572,6 +573,7 @@ impl Connection {
         let id = self.next_id();
         let ch = self.channel_mut_open(channel)?;
         ch.phase = ChannelPhase::Closing;
+        ch.close_reason = Some(CloseReason::new(code, text.to_string()));
         let pending: Vec<Rpc> = ch.rpcs.drain(..).collect();
         ch.assembly = Default::default();
         ch.rpcs.push_back(Rpc::for_method::<ChannelClose>(id));
@@ -693,6 +695,49 @@ impl Connection {
             self.tuning.frame_max,
         );
         Ok(())
+    }
+
+    /// Publishes as [`publish`](Self::publish) does, naming the exchange and
+    /// routing key as `&str`. The channel remembers the last pair it was
+    /// given, so publishing again to the same place allocates nothing.
+    #[allow(clippy::too_many_arguments)] // the arguments of basic.publish, plus content
+    pub fn publish_str(
+        &mut self,
+        channel: u16,
+        exchange: &str,
+        routing_key: &str,
+        mandatory: bool,
+        immediate: bool,
+        properties: &BasicProperties,
+        body: &[u8],
+    ) -> Result<(), Error> {
+        self.check_open()?;
+        let frame_max = self.tuning.frame_max;
+        let ch = self.channel_mut_open(channel)?;
+        let cache = &mut ch.publish_names;
+        if cache.0 != exchange {
+            cache.0 = short(exchange, "exchange name")?;
+        }
+        if cache.1 != routing_key {
+            cache.1 = short(routing_key, "routing key")?;
+        }
+        let method = BasicPublish {
+            reserved_1: 0,
+            exchange: cache.0.clone(),
+            routing_key: cache.1.clone(),
+            mandatory,
+            immediate,
+        };
+        encode_method(&mut self.out, channel, &method);
+        encode_content(&mut self.out, channel, properties, body, frame_max);
+        Ok(())
+    }
+
+    /// The driver stopped reading the socket (its consumers are full): the
+    /// silence that follows is ours, not the server's, so the missed-heartbeat
+    /// deadline restarts from `now`.
+    pub fn reading_paused(&mut self, now: Instant) {
+        self.last_read = now;
     }
 
     /// Sends `connection.update-secret` (new credentials, e.g. an OAuth 2 token).
@@ -1108,7 +1153,7 @@ impl Connection {
                 for rpc in ch.rpcs {
                     self.complete(rpc.id, Ok(Reply::Method(ChannelCloseOk {}.into())));
                 }
-                return;
+                return self.channel_closed_by_us(channel, ch.close_reason);
             }
             let err = Error::ChannelClosed {
                 channel,
@@ -1138,7 +1183,10 @@ impl Connection {
                 match &method {
                     Method::ChannelOpenOk(_) => ch.phase = ChannelPhase::Open,
                     Method::ChannelCloseOk(_) => {
+                        let reason = ch.close_reason.take();
                         self.channels.remove(&channel);
+                        self.complete(rpc.id, Ok(Reply::Method(method)));
+                        return self.channel_closed_by_us(channel, reason);
                     }
                     Method::BasicCancelOk(ok) => {
                         ch.consumers.remove(&ok.consumer_tag);
@@ -1197,6 +1245,19 @@ impl Connection {
                 );
             }
         }
+    }
+
+    /// Our `channel.close` is done: report it like any other channel end.
+    fn channel_closed_by_us(&mut self, channel: u16, reason: Option<CloseReason>) {
+        let reason = reason.unwrap_or_else(|| CloseReason::new(ReplyCode::REPLY_SUCCESS, ""));
+        self.events.push_back(Event::ChannelClosed {
+            channel,
+            error: Error::ChannelClosed {
+                channel,
+                reason,
+                by: Initiator::Application,
+            },
+        });
     }
 
     fn content_done(&mut self, channel: u16, content: Content) {

@@ -1,0 +1,641 @@
+//! Channels: every method of the exchange, queue, basic, confirm and tx
+//! classes, with options structs instead of positional flags.
+
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::codec::method::*;
+use crate::codec::{BasicProperties, FieldTable, Method, ReplyCode, ShortStr};
+use crate::proto::{GetMessage, Reply};
+use crate::Error;
+
+use super::driver::{end_route, ChannelState, Route, WRITE_HIGH_WATER};
+use super::options::*;
+use super::{Connection, Consumer, ConsumerEnd};
+
+/// A channel. Cheap to clone; clones are the same channel and may be used
+/// from many tasks. A channel exception (404, 406, …) closes it; every
+/// later call returns that error, and other channels go on.
+#[derive(Clone)]
+pub struct Channel {
+    conn: Connection,
+    id: u16,
+    state: Arc<ChannelState>,
+}
+
+impl std::fmt::Debug for Channel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Channel").field("id", &self.id).finish()
+    }
+}
+
+/// What `queue.declare` answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueInfo {
+    /// The queue's name (the server's choice when the request left it empty).
+    pub name: String,
+    /// Messages ready in the queue.
+    pub message_count: u32,
+    /// Consumers of the queue.
+    pub consumer_count: u32,
+}
+
+fn short(s: &str, what: &str) -> Result<ShortStr, Error> {
+    ShortStr::copy_from_str(s).map_err(|e| Error::InvalidArgument(format!("{what}: {e}")))
+}
+
+impl Channel {
+    pub(crate) fn new(conn: Connection, id: u16, state: Arc<ChannelState>) -> Self {
+        Channel { conn, id, state }
+    }
+
+    /// The channel number.
+    pub fn id(&self) -> u16 {
+        self.id
+    }
+
+    /// The connection it belongs to.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Why the channel closed, if it has.
+    pub fn close_reason(&self) -> Option<Error> {
+        self.state
+            .closed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Whether the channel is open.
+    pub fn is_open(&self) -> bool {
+        self.close_reason().is_none() && self.conn.shared.lock().core.channel_is_open(self.id)
+    }
+
+    fn usable(&self, inner: &super::driver::Inner) -> Result<(), Error> {
+        if let Some(e) = self.close_reason() {
+            return Err(e);
+        }
+        if let Some(e) = inner.closed_error() {
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Sends `method`; waits for its reply when it has one.
+    async fn call(&self, method: Method) -> Result<Option<Reply>, Error> {
+        let rx = {
+            let mut inner = self.conn.shared.lock();
+            self.usable(&inner)?;
+            match inner.core.request(self.id, method)? {
+                Some(request) => {
+                    let (tx, rx) = oneshot::channel();
+                    inner.pending.insert(request, tx);
+                    Some(rx)
+                }
+                None => None,
+            }
+        };
+        self.conn.shared.kick();
+        match rx {
+            Some(rx) => self.conn.wait(rx).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    async fn call_method(&self, method: Method) -> Result<Option<Method>, Error> {
+        match self.call(method).await? {
+            Some(Reply::Method(m)) => Ok(Some(m)),
+            Some(Reply::Get(_)) => Err(Error::InvalidArgument("unexpected get-ok".into())),
+            None => Ok(None),
+        }
+    }
+
+    // ----- exchange -----
+
+    /// Declares an exchange of `kind` (`direct`, `fanout`, `topic`, `headers`, or a plugin's type).
+    pub async fn exchange_declare(
+        &self,
+        name: &str,
+        kind: &str,
+        options: ExchangeDeclareOptions,
+        arguments: FieldTable,
+    ) -> Result<(), Error> {
+        self.call(
+            ExchangeDeclare {
+                exchange: short(name, "exchange name")?,
+                kind: short(kind, "exchange type")?,
+                passive: options.passive,
+                durable: options.durable,
+                auto_delete: options.auto_delete,
+                internal: options.internal,
+                no_wait: options.no_wait,
+                arguments,
+                ..Default::default()
+            }
+            .into(),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Deletes an exchange.
+    pub async fn exchange_delete(
+        &self,
+        name: &str,
+        options: ExchangeDeleteOptions,
+    ) -> Result<(), Error> {
+        self.call(
+            ExchangeDelete {
+                exchange: short(name, "exchange name")?,
+                if_unused: options.if_unused,
+                no_wait: options.no_wait,
+                ..Default::default()
+            }
+            .into(),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Binds exchange `destination` to `source` (a RabbitMQ extension).
+    pub async fn exchange_bind(
+        &self,
+        destination: &str,
+        source: &str,
+        routing_key: &str,
+        options: NoWait,
+        arguments: FieldTable,
+    ) -> Result<(), Error> {
+        self.call(
+            ExchangeBind {
+                destination: short(destination, "exchange name")?,
+                source: short(source, "exchange name")?,
+                routing_key: short(routing_key, "routing key")?,
+                no_wait: options.no_wait,
+                arguments,
+                ..Default::default()
+            }
+            .into(),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Removes an exchange-to-exchange binding.
+    pub async fn exchange_unbind(
+        &self,
+        destination: &str,
+        source: &str,
+        routing_key: &str,
+        options: NoWait,
+        arguments: FieldTable,
+    ) -> Result<(), Error> {
+        self.call(
+            ExchangeUnbind {
+                destination: short(destination, "exchange name")?,
+                source: short(source, "exchange name")?,
+                routing_key: short(routing_key, "routing key")?,
+                no_wait: options.no_wait,
+                arguments,
+                ..Default::default()
+            }
+            .into(),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    // ----- queue -----
+
+    /// Declares a queue; an empty name asks the server to choose one.
+    pub async fn queue_declare(
+        &self,
+        name: &str,
+        options: QueueDeclareOptions,
+        arguments: FieldTable,
+    ) -> Result<QueueInfo, Error> {
+        let reply = self
+            .call_method(
+                QueueDeclare {
+                    queue: short(name, "queue name")?,
+                    passive: options.passive,
+                    durable: options.durable,
+                    exclusive: options.exclusive,
+                    auto_delete: options.auto_delete,
+                    no_wait: options.no_wait,
+                    arguments,
+                    ..Default::default()
+                }
+                .into(),
+            )
+            .await?;
+        Ok(match reply {
+            Some(Method::QueueDeclareOk(ok)) => QueueInfo {
+                name: ok.queue.to_string(),
+                message_count: ok.message_count,
+                consumer_count: ok.consumer_count,
+            },
+            _ => QueueInfo {
+                name: name.to_string(),
+                message_count: 0,
+                consumer_count: 0,
+            },
+        })
+    }
+
+    /// Binds a queue to an exchange.
+    pub async fn queue_bind(
+        &self,
+        queue: &str,
+        exchange: &str,
+        routing_key: &str,
+        options: NoWait,
+        arguments: FieldTable,
+    ) -> Result<(), Error> {
+        self.call(
+            QueueBind {
+                queue: short(queue, "queue name")?,
+                exchange: short(exchange, "exchange name")?,
+                routing_key: short(routing_key, "routing key")?,
+                no_wait: options.no_wait,
+                arguments,
+                ..Default::default()
+            }
+            .into(),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Removes a queue binding.
+    pub async fn queue_unbind(
+        &self,
+        queue: &str,
+        exchange: &str,
+        routing_key: &str,
+        arguments: FieldTable,
+    ) -> Result<(), Error> {
+        self.call(
+            QueueUnbind {
+                queue: short(queue, "queue name")?,
+                exchange: short(exchange, "exchange name")?,
+                routing_key: short(routing_key, "routing key")?,
+                arguments,
+                ..Default::default()
+            }
+            .into(),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Removes every ready message from a queue; returns how many (0 with `no_wait`).
+    pub async fn queue_purge(&self, queue: &str, options: NoWait) -> Result<u32, Error> {
+        let reply = self
+            .call_method(
+                QueuePurge {
+                    queue: short(queue, "queue name")?,
+                    no_wait: options.no_wait,
+                    ..Default::default()
+                }
+                .into(),
+            )
+            .await?;
+        Ok(match reply {
+            Some(Method::QueuePurgeOk(ok)) => ok.message_count,
+            _ => 0,
+        })
+    }
+
+    /// Deletes a queue; returns how many messages it held (0 with `no_wait`).
+    pub async fn queue_delete(
+        &self,
+        queue: &str,
+        options: QueueDeleteOptions,
+    ) -> Result<u32, Error> {
+        let reply = self
+            .call_method(
+                QueueDelete {
+                    queue: short(queue, "queue name")?,
+                    if_unused: options.if_unused,
+                    if_empty: options.if_empty,
+                    no_wait: options.no_wait,
+                    ..Default::default()
+                }
+                .into(),
+            )
+            .await?;
+        Ok(match reply {
+            Some(Method::QueueDeleteOk(ok)) => ok.message_count,
+            _ => 0,
+        })
+    }
+
+    // ----- basic -----
+
+    /// Limits unacknowledged deliveries (`prefetch_count`, 0 = no limit).
+    pub async fn basic_qos(
+        &self,
+        prefetch_count: u16,
+        options: BasicQosOptions,
+    ) -> Result<(), Error> {
+        self.call(
+            BasicQos {
+                prefetch_size: options.prefetch_size,
+                prefetch_count,
+                global: options.global,
+            }
+            .into(),
+        )
+        .await?;
+        *self
+            .state
+            .prefetch
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = prefetch_count;
+        Ok(())
+    }
+
+    /// Publishes a message. Waits only while the connection's write buffer
+    /// is over its high-water mark (back-pressure), not for the broker.
+    pub async fn basic_publish(
+        &self,
+        exchange: &str,
+        routing_key: &str,
+        options: BasicPublishOptions,
+        properties: &BasicProperties,
+        body: &[u8],
+    ) -> Result<(), Error> {
+        let shared = &self.conn.shared;
+        loop {
+            let drained = shared.drained.notified();
+            tokio::pin!(drained);
+            drained.as_mut().enable();
+            {
+                let mut inner = shared.lock();
+                self.usable(&inner)?;
+                if inner.core.pending_transmit() < WRITE_HIGH_WATER {
+                    inner.core.publish_str(
+                        self.id,
+                        exchange,
+                        routing_key,
+                        options.mandatory,
+                        options.immediate,
+                        properties,
+                        body,
+                    )?;
+                    drop(inner);
+                    shared.write_ready.notify_one();
+                    return Ok(());
+                }
+            }
+            shared.write_ready.notify_one();
+            drained.await;
+        }
+    }
+
+    /// Fetches one message, or `None` when the queue is empty.
+    pub async fn basic_get(
+        &self,
+        queue: &str,
+        options: BasicGetOptions,
+    ) -> Result<Option<GetMessage>, Error> {
+        let reply = self
+            .call(
+                BasicGet {
+                    queue: short(queue, "queue name")?,
+                    no_ack: options.no_ack,
+                    ..Default::default()
+                }
+                .into(),
+            )
+            .await?;
+        Ok(match reply {
+            Some(Reply::Get(msg)) => Some(msg),
+            _ => None,
+        })
+    }
+
+    /// Starts a consumer. Its deliveries arrive through the returned
+    /// [`Consumer`], whose queue holds at most `options.capacity` of them.
+    pub async fn basic_consume(
+        &self,
+        queue: &str,
+        options: BasicConsumeOptions,
+        arguments: FieldTable,
+    ) -> Result<Consumer, Error> {
+        let queue = short(queue, "queue name")?;
+        let prefetch = *self
+            .state
+            .prefetch
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let capacity = options
+            .capacity
+            .unwrap_or(if prefetch > 0 {
+                usize::from(prefetch)
+            } else {
+                1000
+            })
+            .max(1);
+        let (tx, rx) = mpsc::channel(capacity);
+        let end = Arc::new(Mutex::new(None));
+        let (tag, request) = {
+            let mut inner = self.conn.shared.lock();
+            self.usable(&inner)?;
+            let tag = if options.consumer_tag.is_empty() {
+                inner.next_consumer += 1;
+                format!("amqp091-{}-{}", self.id, inner.next_consumer - 1)
+            } else {
+                options.consumer_tag.clone()
+            };
+            let tag_short = short(&tag, "consumer tag")?;
+            let method = BasicConsume {
+                queue,
+                consumer_tag: tag_short.clone(),
+                no_local: options.no_local,
+                no_ack: options.no_ack,
+                exclusive: options.exclusive,
+                no_wait: options.no_wait,
+                arguments,
+                ..Default::default()
+            };
+            // Routed before the request goes out: deliveries may follow consume-ok at once.
+            let request = inner.core.request(self.id, method.into())?;
+            inner
+                .consumers
+                .entry(self.id)
+                .or_default()
+                .insert(
+                    tag_short,
+                    Route {
+                        tx,
+                        end: end.clone(),
+                    },
+                );
+            let rx = request.map(|id| {
+                let (tx, rx) = oneshot::channel();
+                inner.pending.insert(id, tx);
+                rx
+            });
+            (tag, rx)
+        };
+        self.conn.shared.kick();
+        if let Some(rx) = request {
+            if let Err(e) = self.conn.wait(rx).await {
+                self.remove_route(&tag, ConsumerEnd::Closed(e.clone()));
+                return Err(e);
+            }
+        }
+        Ok(Consumer {
+            rx,
+            tag,
+            channel: self.clone(),
+            end,
+        })
+    }
+
+    fn remove_route(&self, tag: &str, why: ConsumerEnd) {
+        let mut inner = self.conn.shared.lock();
+        let route = inner
+            .consumers
+            .get_mut(&self.id)
+            .and_then(|routes| routes.remove(tag.as_bytes()));
+        if let Some(route) = route {
+            end_route(route, why);
+        }
+    }
+
+    /// Cancels a consumer; its stream ends after the deliveries already queued.
+    pub async fn basic_cancel(&self, consumer_tag: &str, no_wait: bool) -> Result<(), Error> {
+        self.call(
+            BasicCancel {
+                consumer_tag: short(consumer_tag, "consumer tag")?,
+                no_wait,
+            }
+            .into(),
+        )
+        .await?;
+        self.remove_route(consumer_tag, ConsumerEnd::Cancelled);
+        Ok(())
+    }
+
+    /// Acknowledges a delivery (or all up to it, with `multiple`).
+    pub async fn basic_ack(&self, delivery_tag: u64, multiple: bool) -> Result<(), Error> {
+        self.call(
+            BasicAck {
+                delivery_tag,
+                multiple,
+            }
+            .into(),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Rejects a delivery (or all up to it), requeued or not.
+    pub async fn basic_nack(
+        &self,
+        delivery_tag: u64,
+        options: BasicNackOptions,
+    ) -> Result<(), Error> {
+        self.call(
+            BasicNack {
+                delivery_tag,
+                multiple: options.multiple,
+                requeue: options.requeue,
+            }
+            .into(),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Rejects one delivery, requeued or not.
+    pub async fn basic_reject(&self, delivery_tag: u64, requeue: bool) -> Result<(), Error> {
+        self.call(
+            BasicReject {
+                delivery_tag,
+                requeue,
+            }
+            .into(),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Redelivers every unacknowledged message of the channel (`requeue`:
+    /// possibly to another consumer).
+    pub async fn basic_recover(&self, requeue: bool) -> Result<(), Error> {
+        self.call(BasicRecover { requeue }.into()).await.map(|_| ())
+    }
+
+    // ----- confirm and tx -----
+
+    /// Puts the channel in confirm mode (RabbitMQ extension).
+    pub async fn confirm_select(&self, options: NoWait) -> Result<(), Error> {
+        self.call(
+            ConfirmSelect {
+                nowait: options.no_wait,
+            }
+            .into(),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Makes the channel transactional.
+    pub async fn tx_select(&self) -> Result<(), Error> {
+        self.call(TxSelect {}.into()).await.map(|_| ())
+    }
+
+    /// Commits the current transaction.
+    pub async fn tx_commit(&self) -> Result<(), Error> {
+        self.call(TxCommit {}.into()).await.map(|_| ())
+    }
+
+    /// Abandons the current transaction.
+    pub async fn tx_rollback(&self) -> Result<(), Error> {
+        self.call(TxRollback {}.into()).await.map(|_| ())
+    }
+
+    // ----- close -----
+
+    /// Closes the channel normally (200), waiting for `close-ok`.
+    pub async fn close(&self) -> Result<(), Error> {
+        let text = "closed by the application";
+        let rx = {
+            let mut inner = self.conn.shared.lock();
+            self.usable(&inner)?;
+            let request = inner
+                .core
+                .close_channel(self.id, ReplyCode::REPLY_SUCCESS, text)?;
+            let (tx, rx) = oneshot::channel();
+            inner.pending.insert(request, tx);
+            rx
+        };
+        self.conn.shared.kick();
+        // The driver marks the channel closed when the core reports it.
+        self.conn.wait(rx).await.map(|_| ())
+    }
+}
+
+/// Bodies can be given as `Bytes` too.
+impl Channel {
+    /// [`basic_publish`](Self::basic_publish) with the body as `Bytes`.
+    pub async fn basic_publish_bytes(
+        &self,
+        exchange: &str,
+        routing_key: &str,
+        options: BasicPublishOptions,
+        properties: &BasicProperties,
+        body: Bytes,
+    ) -> Result<(), Error> {
+        self.basic_publish(exchange, routing_key, options, properties, &body)
+            .await
+    }
+}

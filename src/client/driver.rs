@@ -1,0 +1,371 @@
+//! The tokio driver: moves bytes between the socket and the protocol core,
+//! runs its timers, and hands its events to the waiting handles. No protocol
+//! rule lives here.
+//!
+//! Two tasks share the core behind a mutex (never held across an await):
+//! the reader feeds received bytes and timeouts to the core and dispatches
+//! events; the writer writes whatever the core has queued, all of it in one
+//! write while the socket was busy. Handles lock the mutex, call the core,
+//! and wake the writer.
+//!
+//! Back-pressure: each consumer has a bounded queue. When one is full the
+//! reader stops reading the socket until there is room (the broker then
+//! stops too, through TCP), while heartbeats go on. Publishers wait while
+//! more than [`WRITE_HIGH_WATER`] bytes are queued for the socket.
+
+use std::collections::HashMap;
+use std::future::pending;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+use bytes::BytesMut;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadHalf, WriteHalf};
+use tokio::sync::{mpsc, oneshot, watch, Notify};
+
+use crate::codec::{ReplyCode, ShortStr};
+use crate::proto::{self, Delivery, Event, Reply, RequestId};
+use crate::Error;
+
+use super::consumer::ConsumerEnd;
+
+/// Bytes queued for the socket above which publishers wait.
+pub(crate) const WRITE_HIGH_WATER: usize = 1 << 20;
+const READ_CHUNK: usize = 64 * 1024;
+
+/// A consumer's queue and the slot that tells it why it ended.
+pub(crate) struct Route {
+    pub(crate) tx: mpsc::Sender<Delivery>,
+    pub(crate) end: Arc<Mutex<Option<ConsumerEnd>>>,
+}
+
+/// What a channel handle shares with the driver.
+#[derive(Default)]
+pub(crate) struct ChannelState {
+    /// Why the channel closed, once it has.
+    pub(crate) closed: Mutex<Option<Error>>,
+    /// Prefetch count of the last `basic.qos`, for consumer capacity.
+    pub(crate) prefetch: Mutex<u16>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) core: proto::Connection,
+    pub(crate) pending: HashMap<RequestId, oneshot::Sender<Result<Reply, Error>>>,
+    /// channel -> consumer tag -> route
+    pub(crate) consumers: HashMap<u16, HashMap<ShortStr, Route>>,
+    pub(crate) channels: HashMap<u16, Arc<ChannelState>>,
+    pub(crate) connected: Option<oneshot::Sender<Result<(), Error>>>,
+    pub(crate) closed: Option<Error>,
+    pub(crate) next_consumer: u64,
+}
+
+pub(crate) struct Shared {
+    inner: Mutex<Inner>,
+    /// The core has bytes to write (or the connection ended).
+    pub(crate) write_ready: Notify,
+    /// A write finished: publishers waiting on the high-water mark may go on.
+    pub(crate) drained: Notify,
+    /// The reader must look again (a deadline moved, or the writer failed).
+    pub(crate) reader_wake: Notify,
+    pub(crate) closed_tx: watch::Sender<Option<Error>>,
+}
+
+fn lock_inner(m: &Mutex<Inner>) -> MutexGuard<'_, Inner> {
+    // A panic while holding the lock cannot leave the core half-updated in a
+    // way that matters more than stopping; keep going with its state.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Shared {
+    pub(crate) fn new(
+        core: proto::Connection,
+    ) -> (Arc<Self>, oneshot::Receiver<Result<(), Error>>) {
+        let (tx, rx) = oneshot::channel();
+        let shared = Arc::new(Shared {
+            inner: Mutex::new(Inner {
+                core,
+                pending: HashMap::new(),
+                consumers: HashMap::new(),
+                channels: HashMap::new(),
+                connected: Some(tx),
+                closed: None,
+                next_consumer: 1,
+            }),
+            write_ready: Notify::new(),
+            drained: Notify::new(),
+            reader_wake: Notify::new(),
+            closed_tx: watch::channel(None).0,
+        });
+        (shared, rx)
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
+        lock_inner(&self.inner)
+    }
+
+    /// After a command: write what it queued, and let the reader re-arm its timer.
+    pub(crate) fn kick(&self) {
+        self.write_ready.notify_one();
+        self.reader_wake.notify_one();
+    }
+}
+
+impl Inner {
+    /// The error for an operation on a connection that has ended.
+    pub(crate) fn closed_error(&self) -> Option<Error> {
+        self.closed.clone()
+    }
+
+    /// Handles every queued event but deliveries that do not fit: the first
+    /// of those is returned with its queue, for the reader to wait on.
+    fn dispatch(
+        &mut self,
+        closed_tx: &watch::Sender<Option<Error>>,
+    ) -> Option<(mpsc::Sender<Delivery>, Delivery)> {
+        while let Some(event) = self.core.poll_event() {
+            match event {
+                Event::Connected => {
+                    if let Some(tx) = self.connected.take() {
+                        let _ = tx.send(Ok(()));
+                    }
+                }
+                Event::Completed { id, result } => {
+                    if let Some(tx) = self.pending.remove(&id) {
+                        let _ = tx.send(result);
+                    }
+                }
+                Event::Delivery(d) => {
+                    let Some(route) = self
+                        .consumers
+                        .get(&d.channel)
+                        .and_then(|c| c.get(&d.consumer_tag))
+                    else {
+                        tracing::debug!(channel = d.channel, consumer = %d.consumer_tag, "delivery for no consumer; dropped");
+                        continue;
+                    };
+                    match route.tx.try_send(d) {
+                        Ok(()) => {}
+                        Err(mpsc::error::TrySendError::Full(d)) => {
+                            return Some((route.tx.clone(), d))
+                        }
+                        Err(mpsc::error::TrySendError::Closed(d)) => {
+                            tracing::debug!(channel = d.channel, consumer = %d.consumer_tag, "consumer dropped; delivery dropped");
+                        }
+                    }
+                }
+                Event::ConsumerCancelled {
+                    channel,
+                    consumer_tag,
+                } => {
+                    if let Some(route) = self
+                        .consumers
+                        .get_mut(&channel)
+                        .and_then(|c| c.remove(&consumer_tag))
+                    {
+                        end_route(route, ConsumerEnd::CancelledByServer);
+                    }
+                }
+                Event::ChannelClosed { channel, error } => self.channel_ended(channel, error),
+                Event::Closed(error) => {
+                    tracing::debug!(%error, "connection closed");
+                    if let Some(tx) = self.connected.take() {
+                        let _ = tx.send(Err(error.clone()));
+                    }
+                    for (_, tx) in self.pending.drain() {
+                        let _ = tx.send(Err(error.clone()));
+                    }
+                    let channels: Vec<u16> = self.channels.keys().copied().collect();
+                    for ch in channels {
+                        self.channel_ended(ch, error.clone());
+                    }
+                    self.closed = Some(error.clone());
+                    let _ = closed_tx.send(Some(error));
+                }
+                Event::Returned { channel, message } => {
+                    tracing::debug!(
+                        channel,
+                        code = message.reply_code.0,
+                        "basic.return (returns are not delivered to the application yet)"
+                    );
+                }
+                Event::Confirm {
+                    channel,
+                    delivery_tag,
+                    ..
+                } => {
+                    tracing::trace!(channel, delivery_tag, "confirm");
+                }
+                Event::Flow { channel, active } => tracing::debug!(channel, active, "channel.flow"),
+                Event::Blocked { reason } => {
+                    tracing::info!(%reason, "connection blocked by the server")
+                }
+                Event::Unblocked => tracing::info!("connection unblocked"),
+            }
+        }
+        None
+    }
+
+    /// A channel is gone: its handle learns why, its consumers end.
+    pub(crate) fn channel_ended(&mut self, channel: u16, error: Error) {
+        if let Some(state) = self.channels.remove(&channel) {
+            let mut closed = state.closed.lock().unwrap_or_else(|e| e.into_inner());
+            closed.get_or_insert(error.clone());
+        }
+        if let Some(routes) = self.consumers.remove(&channel) {
+            for (_, route) in routes {
+                end_route(route, ConsumerEnd::Closed(error.clone()));
+            }
+        }
+    }
+}
+
+pub(crate) fn end_route(route: Route, why: ConsumerEnd) {
+    let mut end = route.end.lock().unwrap_or_else(|e| e.into_inner());
+    end.get_or_insert(why);
+    // Dropping the sender ends the consumer's stream once it is drained.
+}
+
+/// Starts the reader and writer tasks on `stream`.
+pub(crate) fn spawn<S>(shared: Arc<Shared>, stream: S)
+where
+    S: AsyncRead + AsyncWrite + Send + 'static,
+{
+    let (rd, wr) = tokio::io::split(stream);
+    tokio::spawn(read_loop(shared.clone(), rd));
+    tokio::spawn(write_loop(shared.clone(), wr));
+    shared.write_ready.notify_one();
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(t) => tokio::time::sleep_until(tokio::time::Instant::from_std(t)).await,
+        None => pending().await,
+    }
+}
+
+async fn read_loop<S: AsyncRead>(shared: Arc<Shared>, mut rd: ReadHalf<S>) {
+    let mut buf = BytesMut::with_capacity(READ_CHUNK);
+    loop {
+        let deadline = shared.lock().core.poll_timeout();
+        if buf.capacity() - buf.len() < READ_CHUNK / 4 {
+            buf.reserve(READ_CHUNK);
+        }
+        // Events are dispatched under the same lock as the input that made
+        // them, so a channel id the core frees cannot be reused by a handle
+        // before the driver has seen that channel end.
+        let mut blocked = tokio::select! {
+            read = rd.read_buf(&mut buf) => {
+                let mut inner = shared.lock();
+                match read {
+                    Ok(0) => inner.core.handle_eof(),
+                    Ok(_) => inner.core.handle_input(&mut buf, Instant::now()),
+                    Err(e) => inner.core.handle_io_error(e),
+                }
+                inner.dispatch(&shared.closed_tx)
+            }
+            _ = sleep_until(deadline) => {
+                let mut inner = shared.lock();
+                inner.core.handle_timeout(Instant::now());
+                inner.dispatch(&shared.closed_tx)
+            }
+            _ = shared.reader_wake.notified() => shared.lock().dispatch(&shared.closed_tx),
+        };
+        // A consumer is full: wait for room without reading more, then go on dispatching.
+        loop {
+            shared.write_ready.notify_one();
+            let Some((tx, delivery)) = blocked.take() else {
+                break;
+            };
+            if !wait_for_room(&shared, tx, delivery).await {
+                break;
+            }
+            blocked = shared.lock().dispatch(&shared.closed_tx);
+        }
+        if shared.lock().core.is_closed() {
+            shared.write_ready.notify_one();
+            return;
+        }
+    }
+}
+
+/// Waits until `tx` has room for `delivery`, keeping heartbeats going.
+/// Returns false when the connection ended meanwhile.
+async fn wait_for_room(shared: &Shared, tx: mpsc::Sender<Delivery>, delivery: Delivery) -> bool {
+    loop {
+        let deadline = {
+            let mut inner = shared.lock();
+            inner.core.reading_paused(Instant::now());
+            inner.core.poll_timeout()
+        };
+        tokio::select! {
+            permit = tx.reserve() => {
+                if let Ok(permit) = permit {
+                    permit.send(delivery);
+                }
+                return true;
+            }
+            _ = sleep_until(deadline) => {
+                let mut inner = shared.lock();
+                inner.core.reading_paused(Instant::now());
+                inner.core.handle_timeout(Instant::now());
+                if inner.core.is_closed() {
+                    return false;
+                }
+                drop(inner);
+                shared.write_ready.notify_one();
+            }
+        }
+    }
+}
+
+async fn write_loop<S: AsyncWrite>(shared: Arc<Shared>, mut wr: WriteHalf<S>) {
+    loop {
+        let (bytes, closed) = {
+            let mut inner = shared.lock();
+            (
+                inner.core.take_transmit(Instant::now()),
+                inner.core.is_closed(),
+            )
+        };
+        match bytes {
+            Some(bytes) => {
+                let written = wr.write_all(&bytes).await;
+                shared.drained.notify_waiters();
+                if let Err(e) = written {
+                    shared.lock().core.handle_io_error(e);
+                    shared.reader_wake.notify_one();
+                    return;
+                }
+            }
+            None if closed => {
+                let _ = wr.shutdown().await;
+                shared.drained.notify_waiters();
+                return;
+            }
+            None => {
+                // Flush before sleeping: a TLS stream buffers.
+                if let Err(e) = wr.flush().await {
+                    shared.lock().core.handle_io_error(e);
+                    shared.reader_wake.notify_one();
+                    return;
+                }
+                shared.write_ready.notified().await
+            }
+        }
+    }
+}
+
+/// Closes the connection when the last handle goes, if it is still open.
+pub(crate) struct CloseOnDrop(pub(crate) Arc<Shared>);
+
+impl Drop for CloseOnDrop {
+    fn drop(&mut self) {
+        let mut inner = self.0.lock();
+        if inner.core.is_open() {
+            let _ = inner
+                .core
+                .close(ReplyCode::REPLY_SUCCESS, "connection handle dropped");
+            drop(inner);
+            self.0.kick();
+        }
+    }
+}

@@ -1,0 +1,198 @@
+//! The tokio client: [`Connection`], [`Channel`], [`Consumer`].
+//!
+//! ```no_run
+//! use amqp091::{BasicProperties, Connection, QueueDeclareOptions, BasicConsumeOptions};
+//! # async fn run() -> Result<(), amqp091::Error> {
+//! let conn = Connection::connect("amqp://guest:guest@localhost:5672/%2f").await?;
+//! let ch = conn.open_channel().await?;
+//! let q = ch.queue_declare("jobs", QueueDeclareOptions { durable: true, ..Default::default() }, Default::default()).await?;
+//! ch.basic_publish("", &q.name, Default::default(), &BasicProperties::default().with_delivery_mode(2), b"work").await?;
+//! let mut consumer = ch.basic_consume(&q.name, BasicConsumeOptions::default(), Default::default()).await?;
+//! while let Some(delivery) = consumer.recv().await {
+//!     ch.basic_ack(delivery.delivery_tag, false).await?;
+//! }
+//! conn.close().await?;
+//! # Ok(()) }
+//! ```
+
+mod channel;
+mod consumer;
+mod driver;
+mod options;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpStream;
+
+use crate::codec::{FieldTable, ReplyCode};
+use crate::proto::{self, Tuning};
+use crate::{ConnectionOptions, Error, TimeoutKind};
+
+pub use channel::{Channel, QueueInfo};
+pub use consumer::{Consumer, ConsumerEnd};
+use driver::{CloseOnDrop, Shared};
+pub use options::*;
+
+/// A connection to a broker. Cheap to clone; every clone is the same
+/// connection. It closes when [`close`](Connection::close) is called or the
+/// last clone (and the last channel) is dropped.
+#[derive(Clone)]
+pub struct Connection {
+    shared: Arc<Shared>,
+    _close_on_drop: Arc<CloseOnDrop>,
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let inner = self.shared.lock();
+        f.debug_struct("Connection")
+            .field("open", &inner.core.is_open())
+            .field("options", &inner.core.config().options)
+            .finish()
+    }
+}
+
+impl Connection {
+    /// Connects to the broker an AMQP URI names
+    /// (`amqp://user:pass@host:port/vhost?heartbeat=30`).
+    pub async fn connect(url: &str) -> Result<Connection, Error> {
+        Self::connect_with(ConnectionOptions::from_url(url)?).await
+    }
+
+    /// Connects with options (or a [`proto::Config`] for the settings a URI
+    /// cannot carry). `connection_timeout` bounds the TCP connect and the
+    /// handshake together.
+    pub async fn connect_with(config: impl Into<proto::Config>) -> Result<Connection, Error> {
+        let mut config = config.into();
+        let opts = &config.options;
+        if opts.tls {
+            return Err(Error::InvalidArgument(
+                "amqps:// needs TLS, which this build does not include yet".into(),
+            ));
+        }
+        let started = Instant::now();
+        let timeout = opts.connection_timeout;
+        let addr = (opts.host.clone(), opts.port);
+        let stream = match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
+            Ok(Ok(s)) => s,
+            Ok(Err(e)) => return Err(Error::io(e, Some("TCP connect"))),
+            Err(_) => return Err(Error::Timeout(TimeoutKind::Connect)),
+        };
+        let _ = stream.set_nodelay(true);
+        config.options.connection_timeout = timeout.saturating_sub(started.elapsed());
+        Self::connect_stream(stream, config).await
+    }
+
+    /// Runs AMQP over a stream the caller connected (TLS, a proxy, an
+    /// in-memory pipe in tests).
+    pub async fn connect_stream<S>(
+        stream: S,
+        config: impl Into<proto::Config>,
+    ) -> Result<Connection, Error>
+    where
+        S: AsyncRead + AsyncWrite + Send + 'static,
+    {
+        let core = proto::Connection::new(config.into(), Instant::now());
+        let (shared, connected) = Shared::new(core);
+        driver::spawn(shared.clone(), stream);
+        match connected.await {
+            Ok(Ok(())) => Ok(Connection {
+                _close_on_drop: Arc::new(CloseOnDrop(shared.clone())),
+                shared,
+            }),
+            Ok(Err(e)) => Err(e),
+            Err(_) => Err(Error::InvalidArgument("the connection task ended".into())),
+        }
+    }
+
+    /// Opens a channel.
+    pub async fn open_channel(&self) -> Result<Channel, Error> {
+        let state = Arc::new(driver::ChannelState::default());
+        let (id, rx) = {
+            let mut inner = self.shared.lock();
+            if let Some(e) = inner.closed_error() {
+                return Err(e);
+            }
+            let (id, request) = inner.core.open_channel()?;
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            inner.pending.insert(request, tx);
+            // Registered now, so that a close racing the open reaches the handle.
+            if let Some(stale) = inner.channels.insert(id, state.clone()) {
+                // A handle of an earlier channel with this id whose end the
+                // driver has not dispatched yet (it waits on a full consumer).
+                let mut closed = stale.closed.lock().unwrap_or_else(|e| e.into_inner());
+                closed.get_or_insert(Error::InvalidArgument(format!("channel {id} was closed")));
+            }
+            (id, rx)
+        };
+        self.shared.kick();
+        self.wait(rx).await?;
+        Ok(Channel::new(self.clone(), id, state))
+    }
+
+    /// Closes the connection normally (200), waiting for the server's `close-ok`.
+    pub async fn close(&self) -> Result<(), Error> {
+        self.close_with(ReplyCode::REPLY_SUCCESS, "closed by the application")
+            .await
+    }
+
+    /// Closes the connection with a reply code and text.
+    pub async fn close_with(&self, code: ReplyCode, text: &str) -> Result<(), Error> {
+        let rx = {
+            let mut inner = self.shared.lock();
+            if let Some(e) = inner.closed_error() {
+                return Err(e);
+            }
+            let request = inner.core.close(code, text)?;
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            inner.pending.insert(request, tx);
+            rx
+        };
+        self.shared.kick();
+        self.wait(rx).await.map(|_| ())
+    }
+
+    /// Waits until the connection ends, and says why.
+    pub async fn closed(&self) -> Error {
+        let mut rx = self.shared.closed_tx.subscribe();
+        loop {
+            if let Some(e) = rx.borrow_and_update().clone() {
+                return e;
+            }
+            if rx.changed().await.is_err() {
+                return Error::InvalidArgument("the connection task ended".into());
+            }
+        }
+    }
+
+    /// Whether the connection is open.
+    pub fn is_open(&self) -> bool {
+        self.shared.lock().core.is_open()
+    }
+
+    /// What the server said about itself (product, version, capabilities).
+    pub fn server_properties(&self) -> FieldTable {
+        self.shared.lock().core.server_properties().clone()
+    }
+
+    /// The negotiated channel_max, frame_max and heartbeat.
+    pub fn tuning(&self) -> Tuning {
+        self.shared.lock().core.tuning()
+    }
+
+    async fn wait(
+        &self,
+        rx: tokio::sync::oneshot::Receiver<Result<proto::Reply, Error>>,
+    ) -> Result<proto::Reply, Error> {
+        match rx.await {
+            Ok(result) => result,
+            Err(_) => Err(self
+                .shared
+                .lock()
+                .closed_error()
+                .unwrap_or_else(|| Error::InvalidArgument("the connection task ended".into()))),
+        }
+    }
+}
