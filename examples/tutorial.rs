@@ -28,7 +28,8 @@ async fn main() -> Result<(), Error> {
     run(&url).await
 }
 
-async fn run(url: &str) -> Result<(), Error> {
+/// Runs the flow against `url` (tests call this too).
+pub async fn run(url: &str) -> Result<(), Error> {
     // Producer.
     let conn = Connection::connect(url).await?;
     let t = conn.tuning();

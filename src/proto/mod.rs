@@ -40,6 +40,7 @@ use crate::codec::{
     encode_content, encode_method, BasicProperties, DecodeError, DecodeErrorKind, FieldTable,
     Frame, FrameDecoder, Method, MethodArgs, ProtocolHeader, ReplyCode, ShortStr, FRAME_MIN_SIZE,
 };
+use crate::codec::spec_info::MethodInfo;
 use crate::error::{CloseReason, Error, Initiator, TimeoutKind};
 use crate::uri::ConnectionOptions;
 
@@ -258,6 +259,17 @@ pub struct Connection {
     close_deadline: Option<Instant>,
     last_read: Instant,
     last_write: Instant,
+}
+
+/// The methods that answer a request. RabbitMQ's extended XML gives
+/// `basic.recover` no reply, but the 0-9-1 errata (applied in the full XML)
+/// make it synchronous, answered by `recover-ok`, and RabbitMQ answers it.
+fn expected_responses(info: &MethodInfo) -> &'static [&'static str] {
+    match (info.class_id, info.method_id) {
+        (BasicRecover::CLASS_ID, BasicRecover::METHOD_ID) => &["recover-ok"],
+        _ if info.synchronous => info.responses,
+        _ => &[],
+    }
 }
 
 fn reason_from(code: u16, text: &ShortStr, class_id: u16, method_id: u16) -> CloseReason {
@@ -636,7 +648,8 @@ impl Connection {
             .fields()
             .iter()
             .any(|(name, v)| *name == "no-wait" && *v == crate::codec::ArgValue::Bit(true));
-        let wants_reply = info.synchronous && !info.responses.is_empty() && !no_wait;
+        let responses = expected_responses(info);
+        let wants_reply = !responses.is_empty() && !no_wait;
         let id = if wants_reply {
             Some(self.next_id())
         } else {
@@ -666,7 +679,7 @@ impl Connection {
             ch.rpcs.push_back(Rpc {
                 id,
                 class_id: info.class_id,
-                responses: info.responses,
+                responses,
             });
         }
         let len = method.encoded_len();
