@@ -66,7 +66,9 @@ async fn handshake_negotiates_with_rabbitmq() {
     opts.heartbeat = Some(15);
     opts.channel_max = 64;
     opts.frame_max = 8192;
-    let conn = within("connect", Connection::connect_with(opts)).await.unwrap();
+    let conn = within("connect", Connection::connect_with(opts))
+        .await
+        .unwrap();
     let t = conn.tuning();
     assert_eq!((t.channel_max, t.frame_max, t.heartbeat), (64, 8192, 15));
     assert_eq!(
@@ -76,7 +78,16 @@ async fn handshake_negotiates_with_rabbitmq() {
     conn.close().await.unwrap();
     assert!(!conn.is_open());
     let err = conn.open_channel().await.unwrap_err();
-    assert!(matches!(err, Error::ConnectionClosed { by: Initiator::Application, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::ConnectionClosed {
+                by: Initiator::Application,
+                ..
+            }
+        ),
+        "{err}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -88,30 +99,63 @@ async fn exchanges_declare_bind_unbind_delete() {
         auto_delete: false,
         ..Default::default()
     };
-    ch.exchange_declare(&a, "topic", opts, FieldTable::new()).await.unwrap();
-    ch.exchange_declare(&b, "fanout", opts, FieldTable::new()).await.unwrap();
+    ch.exchange_declare(&a, "topic", opts, FieldTable::new())
+        .await
+        .unwrap();
+    ch.exchange_declare(&b, "fanout", opts, FieldTable::new())
+        .await
+        .unwrap();
     // Passive: exists.
     let passive = ExchangeDeclareOptions {
         passive: true,
         ..Default::default()
     };
-    ch.exchange_declare(&a, "topic", passive, FieldTable::new()).await.unwrap();
+    ch.exchange_declare(&a, "topic", passive, FieldTable::new())
+        .await
+        .unwrap();
     // e2e binding: messages to `a` with key x.* reach `b`, then the queue bound to `b`.
-    ch.exchange_bind(&b, &a, "x.*", NoWait::default(), FieldTable::new()).await.unwrap();
+    ch.exchange_bind(&b, &a, "x.*", NoWait::default(), FieldTable::new())
+        .await
+        .unwrap();
     let q = temp_queue(&ch).await;
-    ch.queue_bind(&q, &b, "", NoWait::default(), FieldTable::new()).await.unwrap();
+    ch.queue_bind(&q, &b, "", NoWait::default(), FieldTable::new())
+        .await
+        .unwrap();
     let (props, body) = text("via two exchanges");
-    ch.basic_publish(&a, "x.y", Default::default(), &props, &body).await.unwrap();
+    ch.basic_publish(&a, "x.y", Default::default(), &props, &body)
+        .await
+        .unwrap();
     let got = get_eventually(&ch, &q).await;
     assert_eq!(&got.body[..], b"via two exchanges");
-    ch.exchange_unbind(&b, &a, "x.*", NoWait::default(), FieldTable::new()).await.unwrap();
-    ch.basic_publish(&a, "x.y", Default::default(), &props, &body).await.unwrap();
-    ch.exchange_delete(&a, ExchangeDeleteOptions::default()).await.unwrap();
-    ch.exchange_delete(&b, ExchangeDeleteOptions { if_unused: false, no_wait: true }).await.unwrap();
+    ch.exchange_unbind(&b, &a, "x.*", NoWait::default(), FieldTable::new())
+        .await
+        .unwrap();
+    ch.basic_publish(&a, "x.y", Default::default(), &props, &body)
+        .await
+        .unwrap();
+    ch.exchange_delete(&a, ExchangeDeleteOptions::default())
+        .await
+        .unwrap();
+    ch.exchange_delete(
+        &b,
+        ExchangeDeleteOptions {
+            if_unused: false,
+            no_wait: true,
+        },
+    )
+    .await
+    .unwrap();
     // After unbind nothing more arrived (the get round trip orders after the publish).
-    assert!(ch.basic_get(&q, BasicGetOptions { no_ack: true }).await.unwrap().is_none());
+    assert!(ch
+        .basic_get(&q, BasicGetOptions { no_ack: true })
+        .await
+        .unwrap()
+        .is_none());
     // Passive declare of a deleted exchange: 404 closes the channel.
-    let err = ch.exchange_declare(&a, "topic", passive, FieldTable::new()).await.unwrap_err();
+    let err = ch
+        .exchange_declare(&a, "topic", passive, FieldTable::new())
+        .await
+        .unwrap_err();
     assert_eq!(err.reply_code(), Some(ReplyCode::NOT_FOUND), "{err}");
     conn.close().await.unwrap();
 }
@@ -123,7 +167,13 @@ async fn wait_for_count(ch: &Channel, queue: &str, n: u32) {
         ..Default::default()
     };
     within("message count", async {
-        while ch.queue_declare(queue, passive, FieldTable::new()).await.unwrap().message_count != n {
+        while ch
+            .queue_declare(queue, passive, FieldTable::new())
+            .await
+            .unwrap()
+            .message_count
+            != n
+        {
             tokio::task::yield_now().await;
         }
     })
@@ -134,7 +184,11 @@ async fn wait_for_count(ch: &Channel, queue: &str, n: u32) {
 async fn get_eventually(ch: &Channel, queue: &str) -> amqp091::GetMessage {
     within("get", async {
         loop {
-            if let Some(m) = ch.basic_get(queue, BasicGetOptions { no_ack: true }).await.unwrap() {
+            if let Some(m) = ch
+                .basic_get(queue, BasicGetOptions { no_ack: true })
+                .await
+                .unwrap()
+            {
                 return m;
             }
             tokio::task::yield_now().await;
@@ -155,11 +209,24 @@ async fn queues_declare_bind_purge_delete() {
         ..Default::default()
     };
     let q = ch.queue_declare(&name, opts, args.clone()).await.unwrap();
-    assert_eq!((q.name.as_str(), q.message_count, q.consumer_count), (name.as_str(), 0, 0));
-    ch.queue_bind(&name, "amq.direct", &name, NoWait::default(), FieldTable::new()).await.unwrap();
+    assert_eq!(
+        (q.name.as_str(), q.message_count, q.consumer_count),
+        (name.as_str(), 0, 0)
+    );
+    ch.queue_bind(
+        &name,
+        "amq.direct",
+        &name,
+        NoWait::default(),
+        FieldTable::new(),
+    )
+    .await
+    .unwrap();
     let (props, body) = text("x");
     for _ in 0..3 {
-        ch.basic_publish("amq.direct", &name, Default::default(), &props, &body).await.unwrap();
+        ch.basic_publish("amq.direct", &name, Default::default(), &props, &body)
+            .await
+            .unwrap();
     }
     // A passive declare reports them (once the broker has enqueued them:
     // publishing is asynchronous, so wait for the count).
@@ -168,12 +235,27 @@ async fn queues_declare_bind_purge_delete() {
         ..Default::default()
     };
     wait_for_count(&ch, &name, 3).await;
-    ch.queue_unbind(&name, "amq.direct", &name, FieldTable::new()).await.unwrap();
+    ch.queue_unbind(&name, "amq.direct", &name, FieldTable::new())
+        .await
+        .unwrap();
     assert_eq!(ch.queue_purge(&name, NoWait::default()).await.unwrap(), 3);
-    ch.basic_publish("", &name, Default::default(), &props, &body).await.unwrap();
+    ch.basic_publish("", &name, Default::default(), &props, &body)
+        .await
+        .unwrap();
     wait_for_count(&ch, &name, 1).await;
-    assert_eq!(ch.queue_declare(&name, passive, FieldTable::new()).await.unwrap().message_count, 1);
-    assert_eq!(ch.queue_delete(&name, QueueDeleteOptions::default()).await.unwrap(), 1);
+    assert_eq!(
+        ch.queue_declare(&name, passive, FieldTable::new())
+            .await
+            .unwrap()
+            .message_count,
+        1
+    );
+    assert_eq!(
+        ch.queue_delete(&name, QueueDeleteOptions::default())
+            .await
+            .unwrap(),
+        1
+    );
     // Server-named queue.
     let named = temp_queue(&ch).await;
     assert!(named.starts_with("amq.gen-"), "{named}");
@@ -181,13 +263,28 @@ async fn queues_declare_bind_purge_delete() {
     let other = conn.open_channel().await.unwrap();
     let q2 = unique("q2");
     ch.queue_declare(&q2, opts, args).await.unwrap();
-    let err = ch.queue_declare(&q2, opts, FieldTable::new()).await.unwrap_err();
-    assert_eq!(err.reply_code(), Some(ReplyCode::PRECONDITION_FAILED), "{err}");
-    assert!(matches!(&err, Error::ChannelClosed { reason, by: Initiator::Server, .. } if reason.method_name() == Some("queue.declare")));
+    let err = ch
+        .queue_declare(&q2, opts, FieldTable::new())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.reply_code(),
+        Some(ReplyCode::PRECONDITION_FAILED),
+        "{err}"
+    );
+    assert!(
+        matches!(&err, Error::ChannelClosed { reason, by: Initiator::Server, .. } if reason.method_name() == Some("queue.declare"))
+    );
     // The channel stays closed with that error; the other channel works.
-    let again = ch.queue_declare("", opts, FieldTable::new()).await.unwrap_err();
+    let again = ch
+        .queue_declare("", opts, FieldTable::new())
+        .await
+        .unwrap_err();
     assert_eq!(again.reply_code(), Some(ReplyCode::PRECONDITION_FAILED));
-    other.queue_delete(&q2, QueueDeleteOptions::default()).await.unwrap();
+    other
+        .queue_delete(&q2, QueueDeleteOptions::default())
+        .await
+        .unwrap();
     conn.close().await.unwrap();
 }
 
@@ -196,43 +293,92 @@ async fn get_ack_nack_reject_recover() {
     let conn = connect().await;
     let ch = conn.open_channel().await.unwrap();
     let q = temp_queue(&ch).await;
-    assert!(ch.basic_get(&q, BasicGetOptions::default()).await.unwrap().is_none());
+    assert!(ch
+        .basic_get(&q, BasicGetOptions::default())
+        .await
+        .unwrap()
+        .is_none());
     for i in 0..4 {
         let (props, body) = text(&format!("m{i}"));
-        ch.basic_publish("", &q, Default::default(), &props.with_message_id(format!("id{i}").try_into().unwrap()), &body)
-            .await
-            .unwrap();
+        ch.basic_publish(
+            "",
+            &q,
+            Default::default(),
+            &props.with_message_id(format!("id{i}").try_into().unwrap()),
+            &body,
+        )
+        .await
+        .unwrap();
     }
     let m0 = get_eventually_acked(&ch, &q).await;
     assert_eq!(&m0.body[..], b"m0");
-    assert_eq!(m0.properties.message_id.as_ref().and_then(|s| s.as_str()), Some("id0"));
+    assert_eq!(
+        m0.properties.message_id.as_ref().and_then(|s| s.as_str()),
+        Some("id0")
+    );
     assert_eq!(m0.message_count, 3);
     ch.basic_ack(m0.delivery_tag, false).await.unwrap();
     // reject with requeue puts it back at the head.
-    let m1 = ch.basic_get(&q, BasicGetOptions::default()).await.unwrap().unwrap();
+    let m1 = ch
+        .basic_get(&q, BasicGetOptions::default())
+        .await
+        .unwrap()
+        .unwrap();
     ch.basic_reject(m1.delivery_tag, true).await.unwrap();
-    let m1again = ch.basic_get(&q, BasicGetOptions::default()).await.unwrap().unwrap();
+    let m1again = ch
+        .basic_get(&q, BasicGetOptions::default())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(&m1again.body[..], b"m1");
     assert!(m1again.redelivered);
     // nack multiple without requeue drops both outstanding.
-    let m2 = ch.basic_get(&q, BasicGetOptions::default()).await.unwrap().unwrap();
-    ch.basic_nack(m2.delivery_tag, BasicNackOptions { multiple: true, requeue: false }).await.unwrap();
+    let m2 = ch
+        .basic_get(&q, BasicGetOptions::default())
+        .await
+        .unwrap()
+        .unwrap();
+    ch.basic_nack(
+        m2.delivery_tag,
+        BasicNackOptions {
+            multiple: true,
+            requeue: false,
+        },
+    )
+    .await
+    .unwrap();
     // recover(requeue) redelivers unacked m3.
-    let m3 = ch.basic_get(&q, BasicGetOptions::default()).await.unwrap().unwrap();
+    let m3 = ch
+        .basic_get(&q, BasicGetOptions::default())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(&m3.body[..], b"m3");
     ch.basic_recover(true).await.unwrap();
-    let m3again = ch.basic_get(&q, BasicGetOptions::default()).await.unwrap().unwrap();
+    let m3again = ch
+        .basic_get(&q, BasicGetOptions::default())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(&m3again.body[..], b"m3");
     assert!(m3again.redelivered);
     ch.basic_ack(m3again.delivery_tag, true).await.unwrap();
-    assert!(ch.basic_get(&q, BasicGetOptions::default()).await.unwrap().is_none());
+    assert!(ch
+        .basic_get(&q, BasicGetOptions::default())
+        .await
+        .unwrap()
+        .is_none());
     conn.close().await.unwrap();
 }
 
 async fn get_eventually_acked(ch: &Channel, queue: &str) -> amqp091::GetMessage {
     within("get", async {
         loop {
-            if let Some(m) = ch.basic_get(queue, BasicGetOptions::default()).await.unwrap() {
+            if let Some(m) = ch
+                .basic_get(queue, BasicGetOptions::default())
+                .await
+                .unwrap()
+            {
                 return m;
             }
             tokio::task::yield_now().await;
@@ -247,10 +393,15 @@ async fn consume_cancel_and_server_cancel() {
     let ch = conn.open_channel().await.unwrap();
     ch.basic_qos(10, BasicQosOptions::default()).await.unwrap();
     let q = temp_queue(&ch).await;
-    let mut consumer = ch.basic_consume(&q, BasicConsumeOptions::default(), FieldTable::new()).await.unwrap();
+    let mut consumer = ch
+        .basic_consume(&q, BasicConsumeOptions::default(), FieldTable::new())
+        .await
+        .unwrap();
     let (props, _) = text("");
     for i in 0..20u32 {
-        ch.basic_publish("", &q, Default::default(), &props, &i.to_be_bytes()).await.unwrap();
+        ch.basic_publish("", &q, Default::default(), &props, &i.to_be_bytes())
+            .await
+            .unwrap();
     }
     for i in 0..20u32 {
         let d = within("delivery", consumer.recv()).await.expect("delivery");
@@ -260,19 +411,38 @@ async fn consume_cancel_and_server_cancel() {
     }
     consumer.cancel().await.unwrap();
     assert!(within("end", consumer.recv()).await.is_none());
-    assert!(matches!(consumer.end_reason(), Some(ConsumerEnd::Cancelled)));
+    assert!(matches!(
+        consumer.end_reason(),
+        Some(ConsumerEnd::Cancelled)
+    ));
 
     // Deleting the queue cancels its consumers (consumer_cancel_notify).
     let q2 = unique("deleted");
-    ch.queue_declare(&q2, QueueDeclareOptions::default(), FieldTable::new()).await.unwrap();
+    ch.queue_declare(&q2, QueueDeclareOptions::default(), FieldTable::new())
+        .await
+        .unwrap();
     let mut c2 = ch
-        .basic_consume(&q2, BasicConsumeOptions { no_ack: true, ..Default::default() }, FieldTable::new())
+        .basic_consume(
+            &q2,
+            BasicConsumeOptions {
+                no_ack: true,
+                ..Default::default()
+            },
+            FieldTable::new(),
+        )
         .await
         .unwrap();
     let other = conn.open_channel().await.unwrap();
-    other.queue_delete(&q2, QueueDeleteOptions::default()).await.unwrap();
+    other
+        .queue_delete(&q2, QueueDeleteOptions::default())
+        .await
+        .unwrap();
     assert!(within("server cancel", c2.recv()).await.is_none());
-    assert!(matches!(c2.end_reason(), Some(ConsumerEnd::CancelledByServer)), "{:?}", c2.end_reason());
+    assert!(
+        matches!(c2.end_reason(), Some(ConsumerEnd::CancelledByServer)),
+        "{:?}",
+        c2.end_reason()
+    );
     assert!(ch.is_open());
     conn.close().await.unwrap();
 }
@@ -282,23 +452,49 @@ async fn nowait_errors_reach_the_next_call() {
     let conn = connect().await;
     let ch = conn.open_channel().await.unwrap();
     let ex = unique("nowait-ex");
-    ch.exchange_declare(&ex, "direct", ExchangeDeclareOptions { auto_delete: true, ..Default::default() }, FieldTable::new())
-        .await
-        .unwrap();
+    ch.exchange_declare(
+        &ex,
+        "direct",
+        ExchangeDeclareOptions {
+            auto_delete: true,
+            ..Default::default()
+        },
+        FieldTable::new(),
+    )
+    .await
+    .unwrap();
     // Redeclare as fanout with no_wait: returns at once, the 406 comes later.
     let nowait = ExchangeDeclareOptions {
         auto_delete: true,
         no_wait: true,
         ..Default::default()
     };
-    ch.exchange_declare(&ex, "fanout", nowait, FieldTable::new()).await.unwrap();
-    let err = ch.queue_declare("", QueueDeclareOptions::default(), FieldTable::new()).await.unwrap_err();
-    assert_eq!(err.reply_code(), Some(ReplyCode::PRECONDITION_FAILED), "{err}");
-    assert!(matches!(&err, Error::ChannelClosed { reason, .. } if reason.method_name() == Some("exchange.declare")));
+    ch.exchange_declare(&ex, "fanout", nowait, FieldTable::new())
+        .await
+        .unwrap();
+    let err = ch
+        .queue_declare("", QueueDeclareOptions::default(), FieldTable::new())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.reply_code(),
+        Some(ReplyCode::PRECONDITION_FAILED),
+        "{err}"
+    );
+    assert!(
+        matches!(&err, Error::ChannelClosed { reason, .. } if reason.method_name() == Some("exchange.declare"))
+    );
     // Consume with no_wait on a missing queue: the consumer ends with the 404.
     let ch2 = conn.open_channel().await.unwrap();
     let mut c = ch2
-        .basic_consume(&unique("missing"), BasicConsumeOptions { no_wait: true, ..Default::default() }, FieldTable::new())
+        .basic_consume(
+            &unique("missing"),
+            BasicConsumeOptions {
+                no_wait: true,
+                ..Default::default()
+            },
+            FieldTable::new(),
+        )
         .await
         .unwrap();
     assert!(within("consumer end", c.recv()).await.is_none());
@@ -318,11 +514,18 @@ async fn immediate_publish_closes_the_connection_with_540() {
         immediate: true,
         ..Default::default()
     };
-    ch.basic_publish("", "nowhere", immediate, &props, &body).await.unwrap();
+    ch.basic_publish("", "nowhere", immediate, &props, &body)
+        .await
+        .unwrap();
     let err = within("close", conn.closed()).await;
     assert_eq!(err.reply_code(), Some(ReplyCode::NOT_IMPLEMENTED), "{err}");
-    assert!(matches!(&err, Error::ConnectionClosed { by: Initiator::Server, reason } if reason.method_name() == Some("basic.publish")));
-    let later = ch.basic_get("x", BasicGetOptions::default()).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::ConnectionClosed { by: Initiator::Server, reason } if reason.method_name() == Some("basic.publish"))
+    );
+    let later = ch
+        .basic_get("x", BasicGetOptions::default())
+        .await
+        .unwrap_err();
     assert_eq!(later.reply_code(), Some(ReplyCode::NOT_IMPLEMENTED));
 }
 
@@ -331,7 +534,13 @@ async fn qos_with_prefetch_size_is_refused() {
     let conn = connect().await;
     let ch = conn.open_channel().await.unwrap();
     let err = ch
-        .basic_qos(1, BasicQosOptions { prefetch_size: 1000, global: false })
+        .basic_qos(
+            1,
+            BasicQosOptions {
+                prefetch_size: 1000,
+                global: false,
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(err.reply_code(), Some(ReplyCode::NOT_IMPLEMENTED), "{err}");
@@ -341,13 +550,17 @@ async fn qos_with_prefetch_size_is_refused() {
 async fn wrong_password_and_unknown_vhost() {
     let mut opts = ConnectionOptions::from_url(&broker_url()).unwrap();
     opts.password = "definitely-wrong".into();
-    let err = within("connect", Connection::connect_with(opts.clone())).await.unwrap_err();
+    let err = within("connect", Connection::connect_with(opts.clone()))
+        .await
+        .unwrap_err();
     assert_eq!(err.reply_code(), Some(ReplyCode::ACCESS_REFUSED), "{err}");
     assert!(!format!("{err} {err:?}").contains("definitely-wrong"));
 
     let mut opts = ConnectionOptions::from_url(&broker_url()).unwrap();
     opts.vhost = unique("no-such-vhost");
-    let err = within("connect", Connection::connect_with(opts)).await.unwrap_err();
+    let err = within("connect", Connection::connect_with(opts))
+        .await
+        .unwrap_err();
     assert_eq!(err.reply_code(), Some(ReplyCode::NOT_ALLOWED), "{err}");
 }
 
@@ -355,13 +568,20 @@ async fn wrong_password_and_unknown_vhost() {
 async fn bad_urls_and_unreachable_hosts_are_typed_errors() {
     let err = Connection::connect("http://localhost").await.unwrap_err();
     assert!(matches!(err, Error::Uri(_)), "{err}");
-    let err = Connection::connect("amqp://localhost:99999").await.unwrap_err();
+    let err = Connection::connect("amqp://localhost:99999")
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("99999"), "{err}");
     // A port nothing listens on.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     drop(listener);
-    let err = within("refused", Connection::connect(&format!("amqp://127.0.0.1:{port}"))).await.unwrap_err();
+    let err = within(
+        "refused",
+        Connection::connect(&format!("amqp://127.0.0.1:{port}")),
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(err, Error::Io { .. }), "{err}");
 }
 
@@ -372,15 +592,29 @@ async fn transactions_and_confirm_select() {
     let q = temp_queue(&ch).await;
     ch.tx_select().await.unwrap();
     let (props, body) = text("tx");
-    ch.basic_publish("", &q, Default::default(), &props, &body).await.unwrap();
+    ch.basic_publish("", &q, Default::default(), &props, &body)
+        .await
+        .unwrap();
     ch.tx_rollback().await.unwrap();
-    assert!(ch.basic_get(&q, BasicGetOptions { no_ack: true }).await.unwrap().is_none());
-    ch.basic_publish("", &q, Default::default(), &props, &body).await.unwrap();
+    assert!(ch
+        .basic_get(&q, BasicGetOptions { no_ack: true })
+        .await
+        .unwrap()
+        .is_none());
+    ch.basic_publish("", &q, Default::default(), &props, &body)
+        .await
+        .unwrap();
     ch.tx_commit().await.unwrap();
-    assert!(ch.basic_get(&q, BasicGetOptions { no_ack: true }).await.unwrap().is_some());
+    assert!(ch
+        .basic_get(&q, BasicGetOptions { no_ack: true })
+        .await
+        .unwrap()
+        .is_some());
     let ch2 = conn.open_channel().await.unwrap();
     ch2.confirm_select(NoWait::default()).await.unwrap();
-    ch2.basic_publish("", &q, Default::default(), &props, &body).await.unwrap();
+    ch2.basic_publish("", &q, Default::default(), &props, &body)
+        .await
+        .unwrap();
     assert!(get_eventually(&ch2, &q).await.body.len() == 2);
     conn.close().await.unwrap();
 }
@@ -396,9 +630,15 @@ async fn many_channels_used_concurrently() {
             let q = temp_queue(&ch).await;
             for i in 0..100u32 {
                 let body = format!("{t}:{i}");
-                ch.basic_publish("", &q, Default::default(), &BasicProperties::default(), body.as_bytes())
-                    .await
-                    .unwrap();
+                ch.basic_publish(
+                    "",
+                    &q,
+                    Default::default(),
+                    &BasicProperties::default(),
+                    body.as_bytes(),
+                )
+                .await
+                .unwrap();
             }
             for i in 0..100u32 {
                 let m = get_eventually(&ch, &q).await;
@@ -423,10 +663,21 @@ async fn a_16_mib_message_crosses_many_frames() {
     let conn = connect().await;
     let ch = conn.open_channel().await.unwrap();
     let q = temp_queue(&ch).await;
-    let body: Vec<u8> = (0..16 * 1024 * 1024u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
-    within("publish", ch.basic_publish("", &q, Default::default(), &BasicProperties::default(), &body))
-        .await
-        .unwrap();
+    let body: Vec<u8> = (0..16 * 1024 * 1024u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    within(
+        "publish",
+        ch.basic_publish(
+            "",
+            &q,
+            Default::default(),
+            &BasicProperties::default(),
+            &body,
+        ),
+    )
+    .await
+    .unwrap();
     let m = get_eventually(&ch, &q).await;
     assert_eq!(m.body.len(), body.len());
     assert!(m.body[..] == body[..], "16 MiB body came back intact");
@@ -440,13 +691,23 @@ async fn ten_thousand_messages_publish_to_consume() {
     let publisher = conn.open_channel().await.unwrap();
     let consumer_ch = conn.open_channel().await.unwrap();
     let q = temp_queue(&publisher).await;
-    consumer_ch.basic_qos(500, BasicQosOptions::default()).await.unwrap();
-    let mut consumer = consumer_ch.basic_consume(&q, BasicConsumeOptions::default(), FieldTable::new()).await.unwrap();
+    consumer_ch
+        .basic_qos(500, BasicQosOptions::default())
+        .await
+        .unwrap();
+    let mut consumer = consumer_ch
+        .basic_consume(&q, BasicConsumeOptions::default(), FieldTable::new())
+        .await
+        .unwrap();
     let producer = tokio::spawn(async move {
         for i in 0..N {
             let body = format!("message {i:05} {}", "x".repeat((i % 200) as usize));
-            let props = BasicProperties::default().with_correlation_id(format!("{i}").try_into().unwrap());
-            publisher.basic_publish("", &q, Default::default(), &props, body.as_bytes()).await.unwrap();
+            let props =
+                BasicProperties::default().with_correlation_id(format!("{i}").try_into().unwrap());
+            publisher
+                .basic_publish("", &q, Default::default(), &props, body.as_bytes())
+                .await
+                .unwrap();
         }
         publisher
     });
@@ -454,7 +715,13 @@ async fn ten_thousand_messages_publish_to_consume() {
         let d = within("delivery", consumer.recv()).await.expect("delivery");
         let want = format!("message {i:05} {}", "x".repeat((i % 200) as usize));
         assert_eq!(d.body, want.as_bytes(), "message {i}");
-        assert_eq!(d.properties.correlation_id.as_ref().and_then(|c| c.as_str()), Some(i.to_string().as_str()));
+        assert_eq!(
+            d.properties
+                .correlation_id
+                .as_ref()
+                .and_then(|c| c.as_str()),
+            Some(i.to_string().as_str())
+        );
         if i % 100 == 99 {
             consumer_ch.basic_ack(d.delivery_tag, true).await.unwrap();
         }
@@ -478,7 +745,16 @@ async fn a_slow_consumer_holds_the_broker_back_not_memory() {
     let mut consumer = ch.basic_consume(&q, opts, FieldTable::new()).await.unwrap();
     let pubch = conn.open_channel().await.unwrap();
     for i in 0..2000u32 {
-        pubch.basic_publish("", &q, Default::default(), &BasicProperties::default(), &i.to_be_bytes()).await.unwrap();
+        pubch
+            .basic_publish(
+                "",
+                &q,
+                Default::default(),
+                &BasicProperties::default(),
+                &i.to_be_bytes(),
+            )
+            .await
+            .unwrap();
     }
     // While the consumer is not read, other requests on the connection wait
     // for the reader too; reading them all unblocks everything.

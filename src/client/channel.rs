@@ -466,17 +466,13 @@ impl Channel {
             };
             // Routed before the request goes out: deliveries may follow consume-ok at once.
             let request = inner.core.request(self.id, method.into())?;
-            inner
-                .consumers
-                .entry(self.id)
-                .or_default()
-                .insert(
-                    tag_short,
-                    Route {
-                        tx,
-                        end: end.clone(),
-                    },
-                );
+            inner.consumers.entry(self.id).or_default().insert(
+                tag_short,
+                Route {
+                    tx,
+                    end: end.clone(),
+                },
+            );
             let rx = request.map(|id| {
                 let (tx, rx) = oneshot::channel();
                 inner.pending.insert(id, tx);

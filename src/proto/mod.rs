@@ -36,11 +36,11 @@ use std::time::{Duration, Instant};
 use bytes::{Bytes, BytesMut};
 
 use crate::codec::method::*;
+use crate::codec::spec_info::MethodInfo;
 use crate::codec::{
     encode_content, encode_method, BasicProperties, DecodeError, DecodeErrorKind, FieldTable,
     Frame, FrameDecoder, Method, MethodArgs, ProtocolHeader, ReplyCode, ShortStr, FRAME_MIN_SIZE,
 };
-use crate::codec::spec_info::MethodInfo;
 use crate::error::{CloseReason, Error, Initiator, TimeoutKind};
 use crate::uri::ConnectionOptions;
 

@@ -1247,11 +1247,21 @@ fn recover_waits_for_recover_ok_as_the_errata_say() {
     let mut h = Harness::new();
     h.connect();
     let ch = h.open_channel();
-    let id = h.conn.request(ch, BasicRecover { requeue: true }.into()).unwrap();
+    let id = h
+        .conn
+        .request(ch, BasicRecover { requeue: true }.into())
+        .unwrap();
     let id = id.expect("basic.recover expects recover-ok");
     h.sent();
     h.feed(&[m(ch, BasicRecoverOk::default())]);
-    assert!(matches!(completed(&h.events()).as_slice(), [(got, Ok(Reply::Method(Method::BasicRecoverOk(_))))] if *got == id));
+    assert!(
+        matches!(completed(&h.events()).as_slice(), [(got, Ok(Reply::Method(Method::BasicRecoverOk(_))))] if *got == id)
+    );
     // recover-async (deprecated) has no reply.
-    assert_eq!(h.conn.request(ch, BasicRecoverAsync { requeue: true }.into()).unwrap(), None);
+    assert_eq!(
+        h.conn
+            .request(ch, BasicRecoverAsync { requeue: true }.into())
+            .unwrap(),
+        None
+    );
 }

@@ -1,6 +1,7 @@
 //! The broker the integration tests talk to: the one at `AMQP_URL`, or the
 //! project's private RabbitMQ, started by `scripts/broker.sh` when nothing
 //! answers there.
+#![allow(dead_code)] // each test binary uses part of it
 
 use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::OnceLock;
@@ -59,5 +60,9 @@ pub fn unique(prefix: &str) -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or(0);
-    format!("{prefix}-{}-{nanos}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "{prefix}-{}-{nanos}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
 }

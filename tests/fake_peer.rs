@@ -1,0 +1,366 @@
+//! The client against a scripted peer, for what a real broker will not do:
+//! silence, dropped sockets, another protocol version, malformed frames.
+//! The peer is a TCP listener on 127.0.0.1 speaking with the codec.
+
+use std::time::Duration;
+
+use amqp091::codec::method::*;
+use amqp091::codec::raw::write_frame_with;
+use amqp091::codec::{Frame, FrameDecoder, Method, ProtocolHeader};
+use amqp091::{Connection, ConnectionOptions, Error, Initiator, ReplyCode, TimeoutKind};
+use bytes::BytesMut;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// One accepted connection of the scripted peer.
+struct Peer {
+    sock: TcpStream,
+    buf: BytesMut,
+    decoder: FrameDecoder,
+}
+
+impl Peer {
+    async fn send(&mut self, frames: &[Frame]) {
+        let mut out = BytesMut::new();
+        for f in frames {
+            f.encode(&mut out);
+        }
+        self.sock.write_all(&out).await.expect("peer write");
+    }
+
+    async fn send_method(&mut self, channel: u16, method: impl Into<Method>) {
+        self.send(&[Frame::Method {
+            channel,
+            method: method.into(),
+        }])
+        .await
+    }
+
+    /// The next frame from the client, or `None` when it closed the socket.
+    async fn recv(&mut self) -> Option<Frame> {
+        loop {
+            if let Some(f) = self
+                .decoder
+                .decode_frame(&mut self.buf)
+                .expect("client sends valid frames")
+            {
+                return Some(f);
+            }
+            if self.sock.read_buf(&mut self.buf).await.ok()? == 0 {
+                return None;
+            }
+        }
+    }
+
+    async fn recv_method(&mut self) -> Method {
+        loop {
+            match self.recv().await.expect("client frame") {
+                Frame::Method { method, .. } => return method,
+                Frame::Heartbeat { .. } => continue,
+                other => panic!("expected a method, got {other:?}"),
+            }
+        }
+    }
+
+    /// Reads the protocol header.
+    async fn expect_header(&mut self) {
+        let mut header = [0u8; 8];
+        self.sock
+            .read_exact(&mut header)
+            .await
+            .expect("protocol header");
+        assert_eq!(header, ProtocolHeader::AMQP_0_9_1.to_bytes());
+    }
+
+    /// Runs the server side of the handshake.
+    async fn handshake(&mut self, heartbeat: u16) {
+        self.expect_header().await;
+        self.send_method(
+            0,
+            ConnectionStart {
+                version_major: 0,
+                version_minor: 9,
+                mechanisms: "PLAIN".into(),
+                locales: "en_US".into(),
+                ..Default::default()
+            },
+        )
+        .await;
+        assert!(matches!(
+            self.recv_method().await,
+            Method::ConnectionStartOk(_)
+        ));
+        self.send_method(
+            0,
+            ConnectionTune {
+                channel_max: 16,
+                frame_max: 131_072,
+                heartbeat,
+            },
+        )
+        .await;
+        assert!(matches!(
+            self.recv_method().await,
+            Method::ConnectionTuneOk(_)
+        ));
+        assert!(matches!(
+            self.recv_method().await,
+            Method::ConnectionOpen(_)
+        ));
+        self.send_method(0, ConnectionOpenOk::default()).await;
+    }
+}
+
+/// A listener and the options to connect to it.
+async fn listen(timeout_ms: u64) -> (TcpListener, ConnectionOptions) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut opts = ConnectionOptions::from_url(&format!("amqp://127.0.0.1:{port}")).unwrap();
+    opts.connection_timeout = Duration::from_millis(timeout_ms);
+    opts.heartbeat = None;
+    (listener, opts)
+}
+
+async fn accept(listener: &TcpListener) -> Peer {
+    let (sock, _) = listener.accept().await.unwrap();
+    Peer {
+        sock,
+        buf: BytesMut::new(),
+        decoder: FrameDecoder::new(0),
+    }
+}
+
+async fn bounded<T>(f: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(20), f)
+        .await
+        .expect("the client must give up by itself well before this")
+}
+
+#[tokio::test]
+async fn a_silent_server_times_the_handshake_out() {
+    let (listener, opts) = listen(300).await;
+    let server = tokio::spawn(async move {
+        let mut peer = accept(&listener).await;
+        peer.expect_header().await;
+        // Then nothing; keep the socket open until the client leaves.
+        peer.recv().await
+    });
+    let err = bounded(Connection::connect_with(opts)).await.unwrap_err();
+    assert!(matches!(err, Error::Timeout(TimeoutKind::Connect)), "{err}");
+    assert!(
+        bounded(server).await.unwrap().is_none(),
+        "the client closed the socket"
+    );
+}
+
+#[tokio::test]
+async fn a_server_closing_the_socket_during_the_handshake() {
+    let (listener, opts) = listen(5000).await;
+    tokio::spawn(async move {
+        let mut peer = accept(&listener).await;
+        peer.expect_header().await;
+        peer.send_method(
+            0,
+            ConnectionStart {
+                version_major: 0,
+                version_minor: 9,
+                mechanisms: "PLAIN".into(),
+                locales: "en_US".into(),
+                ..Default::default()
+            },
+        )
+        .await;
+        let _ = peer.recv_method().await; // start-ok, then hang up
+    });
+    let err = bounded(Connection::connect_with(opts)).await.unwrap_err();
+    let Error::Io {
+        during: Some(step), ..
+    } = &err
+    else {
+        panic!("{err}")
+    };
+    assert!(step.contains("connection.tune"), "{err}");
+}
+
+#[tokio::test]
+async fn a_server_speaking_another_protocol_version() {
+    let (listener, opts) = listen(5000).await;
+    tokio::spawn(async move {
+        let mut peer = accept(&listener).await;
+        peer.expect_header().await;
+        peer.sock.write_all(b"AMQP\x01\x01\x00\x0a").await.unwrap();
+    });
+    let err = bounded(Connection::connect_with(opts)).await.unwrap_err();
+    assert!(
+        matches!(err, Error::UnsupportedProtocol { offered } if offered.major == 1),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_server_silent_after_the_handshake_fails_the_heartbeat() {
+    let (listener, opts) = listen(5000).await;
+    let server = tokio::spawn(async move {
+        let mut peer = accept(&listener).await;
+        peer.handshake(1).await;
+        // Silent from now on, socket open. Count what the client sends.
+        let mut heartbeats = 0;
+        while let Some(frame) = peer.recv().await {
+            if matches!(frame, Frame::Heartbeat { channel: 0 }) {
+                heartbeats += 1;
+            }
+        }
+        heartbeats
+    });
+    let conn = bounded(Connection::connect_with(opts)).await.unwrap();
+    assert_eq!(conn.tuning().heartbeat, 1);
+    let err = bounded(conn.closed()).await;
+    assert!(
+        matches!(err, Error::Timeout(TimeoutKind::Heartbeat)),
+        "{err}"
+    );
+    let heartbeats = bounded(server).await.unwrap();
+    assert!(
+        heartbeats >= 2,
+        "the client kept sending heartbeats ({heartbeats})"
+    );
+    let later = conn.open_channel().await.unwrap_err();
+    assert!(
+        matches!(later, Error::Timeout(TimeoutKind::Heartbeat)),
+        "{later}"
+    );
+}
+
+#[tokio::test]
+async fn a_malformed_frame_closes_the_connection_with_frame_error() {
+    let (listener, opts) = listen(5000).await;
+    let server = tokio::spawn(async move {
+        let mut peer = accept(&listener).await;
+        peer.handshake(0).await;
+        // A heartbeat whose frame-end octet is wrong.
+        let mut bad = BytesMut::new();
+        write_frame_with(&mut bad, 8, 0, None, &[], 0x00);
+        peer.sock.write_all(&bad).await.unwrap();
+        let close = peer.recv_method().await;
+        peer.send_method(0, ConnectionCloseOk::default()).await;
+        close
+    });
+    let conn = bounded(Connection::connect_with(opts)).await.unwrap();
+    let err = bounded(conn.closed()).await;
+    assert!(
+        matches!(&err, Error::ConnectionClosed { reason, by: Initiator::Library } if reason.code == ReplyCode::FRAME_ERROR),
+        "{err}"
+    );
+    let Method::ConnectionClose(close) = bounded(server).await.unwrap() else {
+        panic!("the client did not send connection.close")
+    };
+    assert_eq!(close.reply_code, 501);
+    assert!(
+        close.reply_text.to_string().contains("frame-end"),
+        "{}",
+        close.reply_text
+    );
+}
+
+#[tokio::test]
+async fn content_breaking_the_rules_closes_with_the_spec_codes() {
+    // (frame sequence after channel 1 is open, expected reply code)
+    let cases: Vec<(Vec<Frame>, u16)> = vec![
+        // A body frame larger than the header announced.
+        (
+            vec![
+                Frame::Method {
+                    channel: 1,
+                    method: BasicDeliver {
+                        consumer_tag: "c".into(),
+                        delivery_tag: 1,
+                        ..Default::default()
+                    }
+                    .into(),
+                },
+                Frame::Header {
+                    channel: 1,
+                    header: amqp091::codec::ContentHeader::basic(2, Default::default()),
+                },
+                Frame::Body {
+                    channel: 1,
+                    payload: bytes::Bytes::from_static(b"123"),
+                },
+            ],
+            501,
+        ),
+        // A method in the middle of content.
+        (
+            vec![
+                Frame::Method {
+                    channel: 1,
+                    method: BasicDeliver {
+                        consumer_tag: "c".into(),
+                        delivery_tag: 1,
+                        ..Default::default()
+                    }
+                    .into(),
+                },
+                Frame::Method {
+                    channel: 1,
+                    method: BasicDeliver {
+                        consumer_tag: "c".into(),
+                        delivery_tag: 2,
+                        ..Default::default()
+                    }
+                    .into(),
+                },
+            ],
+            505,
+        ),
+        // A frame on a channel that is not open.
+        (
+            vec![Frame::Method {
+                channel: 7,
+                method: ChannelFlow { active: true }.into(),
+            }],
+            504,
+        ),
+    ];
+    for (frames, code) in cases {
+        let (listener, opts) = listen(5000).await;
+        let server = tokio::spawn(async move {
+            let mut peer = accept(&listener).await;
+            peer.handshake(0).await;
+            assert!(matches!(peer.recv_method().await, Method::ChannelOpen(_)));
+            peer.send_method(1, ChannelOpenOk::default()).await;
+            peer.send(&frames).await;
+            let close = peer.recv_method().await;
+            peer.send_method(0, ConnectionCloseOk::default()).await;
+            close
+        });
+        let conn = bounded(Connection::connect_with(opts)).await.unwrap();
+        let ch = bounded(conn.open_channel()).await.unwrap();
+        let err = bounded(conn.closed()).await;
+        assert_eq!(err.reply_code(), Some(ReplyCode(code)), "{err}");
+        let Method::ConnectionClose(close) = bounded(server).await.unwrap() else {
+            panic!()
+        };
+        assert_eq!(close.reply_code, code);
+        assert!(ch.basic_qos(1, Default::default()).await.is_err());
+    }
+}
+
+#[tokio::test]
+async fn a_dropped_socket_fails_pending_calls() {
+    let (listener, opts) = listen(5000).await;
+    tokio::spawn(async move {
+        let mut peer = accept(&listener).await;
+        peer.handshake(0).await;
+        assert!(matches!(peer.recv_method().await, Method::ChannelOpen(_)));
+        peer.send_method(1, ChannelOpenOk::default()).await;
+        // Read the queue.declare, then drop the socket without a word.
+        assert!(matches!(peer.recv_method().await, Method::QueueDeclare(_)));
+    });
+    let conn = bounded(Connection::connect_with(opts)).await.unwrap();
+    let ch = bounded(conn.open_channel()).await.unwrap();
+    let err = bounded(ch.queue_declare("q", Default::default(), Default::default()))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Io { .. }), "{err}");
+}
