@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use amqp091::{
     BasicConsumeOptions, BasicGetOptions, BasicNackOptions, BasicProperties, BasicPublishOptions,
-    BasicQosOptions, Channel, Connection, ConnectionOptions, ConsumerEnd, Error,
+    BasicQosOptions, Channel, Confirm, Connection, ConnectionOptions, ConsumerEnd, Error,
     ExchangeDeclareOptions, ExchangeDeleteOptions, FieldTable, FieldValue, Initiator, NoWait,
     QueueDeclareOptions, QueueDeleteOptions, ReplyCode,
 };
@@ -762,5 +762,126 @@ async fn a_slow_consumer_holds_the_broker_back_not_memory() {
         let d = within("delivery", consumer.recv()).await.unwrap();
         assert_eq!(&d.body[..], &i.to_be_bytes());
     }
+    conn.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn publisher_confirms_ack_every_publish() {
+    let conn = connect().await;
+    let ch = conn.open_channel().await.unwrap();
+    let q = temp_queue(&ch).await;
+    ch.confirm_select(NoWait::default()).await.unwrap();
+    let mut pending = Vec::new();
+    for i in 0..1000u32 {
+        let c = ch
+            .basic_publish(
+                "",
+                &q,
+                Default::default(),
+                &BasicProperties::default(),
+                &i.to_be_bytes(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(c.sequence(), Some(u64::from(i) + 1));
+        pending.push(c);
+    }
+    for c in pending {
+        assert_eq!(within("confirm", c.wait()).await.unwrap(), Confirm::Ack);
+    }
+    // A channel without confirm mode has nothing to wait for.
+    let plain = conn.open_channel().await.unwrap();
+    let c = plain
+        .basic_publish(
+            "",
+            &q,
+            Default::default(),
+            &BasicProperties::default(),
+            b"x",
+        )
+        .await
+        .unwrap();
+    assert_eq!(c.sequence(), None);
+    assert_eq!(c.wait().await.unwrap(), Confirm::NotRequested);
+    conn.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unroutable_mandatory_messages_come_back_before_their_ack() {
+    let conn = connect().await;
+    let ch = conn.open_channel().await.unwrap();
+    ch.confirm_select(NoWait::default()).await.unwrap();
+    let mut returns = ch.returns();
+    let mandatory = BasicPublishOptions {
+        mandatory: true,
+        ..Default::default()
+    };
+    let (props, body) = text("lost");
+    let key = unique("no-such-queue");
+    let confirm = ch
+        .basic_publish("amq.direct", &key, mandatory, &props, &body)
+        .await
+        .unwrap();
+    assert_eq!(
+        within("confirm", confirm.wait()).await.unwrap(),
+        Confirm::Ack
+    );
+    // The return was dispatched before the ack resolved the confirm.
+    let returned = returns
+        .try_recv()
+        .expect("the return arrived before the ack");
+    assert_eq!(returned.reply_code, ReplyCode(312));
+    assert_eq!(returned.reply_text, "NO_ROUTE");
+    assert_eq!(returned.routing_key, key.as_str());
+    assert_eq!(&returned.body[..], b"lost");
+    assert_eq!(returned.properties.content_type, props.content_type);
+    conn.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_queue_nacks_publishes() {
+    let conn = connect().await;
+    let ch = conn.open_channel().await.unwrap();
+    let mut args = FieldTable::new();
+    args.insert("x-max-length", 1i32);
+    args.insert("x-overflow", "reject-publish");
+    let q = ch
+        .queue_declare(
+            "",
+            QueueDeclareOptions {
+                exclusive: true,
+                ..Default::default()
+            },
+            args,
+        )
+        .await
+        .unwrap()
+        .name;
+    ch.confirm_select(NoWait::default()).await.unwrap();
+    let first = ch
+        .basic_publish(
+            "",
+            &q,
+            Default::default(),
+            &BasicProperties::default(),
+            b"1",
+        )
+        .await
+        .unwrap();
+    let second = ch
+        .basic_publish(
+            "",
+            &q,
+            Default::default(),
+            &BasicProperties::default(),
+            b"2",
+        )
+        .await
+        .unwrap();
+    assert_eq!(within("confirm", first.wait()).await.unwrap(), Confirm::Ack);
+    assert_eq!(
+        within("confirm", second.wait()).await.unwrap(),
+        Confirm::Nack
+    );
     conn.close().await.unwrap();
 }

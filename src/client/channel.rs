@@ -11,7 +11,8 @@ use crate::codec::{BasicProperties, FieldTable, Method, ReplyCode, ShortStr};
 use crate::proto::{GetMessage, Reply};
 use crate::Error;
 
-use super::driver::{end_route, ChannelState, Route, WRITE_HIGH_WATER};
+use super::confirm::{PublishConfirm, Returns};
+use super::driver::{end_route, ChannelState, Route, RETURNS_CAPACITY, WRITE_HIGH_WATER};
 use super::options::*;
 use super::{Connection, Consumer, ConsumerEnd};
 
@@ -360,8 +361,15 @@ impl Channel {
         Ok(())
     }
 
-    /// Publishes a message. Waits only while the connection's write buffer
-    /// is over its high-water mark (back-pressure), not for the broker.
+    /// Publishes a message.
+    ///
+    /// Waits only while the connection's write buffer is over its high-water
+    /// mark (back-pressure), while the server has paused the channel
+    /// (`channel.flow`), and, if the connection was configured so, while the
+    /// server blocks the connection (`connection.blocked`); never for the
+    /// broker's answer. On a channel in confirm mode
+    /// ([`confirm_select`](Self::confirm_select)) the returned
+    /// [`PublishConfirm`] resolves with the broker's ack or nack.
     pub async fn basic_publish(
         &self,
         exchange: &str,
@@ -369,17 +377,22 @@ impl Channel {
         options: BasicPublishOptions,
         properties: &BasicProperties,
         body: &[u8],
-    ) -> Result<(), Error> {
+    ) -> Result<PublishConfirm, Error> {
         let shared = &self.conn.shared;
         loop {
             let drained = shared.drained.notified();
+            let flow = shared.flow_changed.notified();
             tokio::pin!(drained);
+            tokio::pin!(flow);
             drained.as_mut().enable();
-            {
+            flow.as_mut().enable();
+            let wait_flow = {
                 let mut inner = shared.lock();
                 self.usable(&inner)?;
-                if inner.core.pending_transmit() < WRITE_HIGH_WATER {
-                    inner.core.publish_str(
+                let paused = !inner.core.channel_flow_active(self.id)
+                    || (inner.core.config().wait_while_blocked && inner.core.is_blocked());
+                if !paused && inner.core.pending_transmit() < WRITE_HIGH_WATER {
+                    let seq = inner.core.publish_str(
                         self.id,
                         exchange,
                         routing_key,
@@ -388,14 +401,40 @@ impl Channel {
                         properties,
                         body,
                     )?;
+                    let confirm = match seq {
+                        Some(seq) => {
+                            let (tx, rx) = oneshot::channel();
+                            inner.confirms.entry(self.id).or_default().insert(seq, tx);
+                            PublishConfirm {
+                                sequence: Some(seq),
+                                rx: Some(rx),
+                            }
+                        }
+                        None => PublishConfirm::not_requested(),
+                    };
                     drop(inner);
                     shared.write_ready.notify_one();
-                    return Ok(());
+                    return Ok(confirm);
                 }
-            }
+                paused
+            };
             shared.write_ready.notify_one();
-            drained.await;
+            if wait_flow {
+                flow.await;
+            } else {
+                drained.await;
+            }
         }
+    }
+
+    /// Starts collecting the messages the broker returns on this channel
+    /// (`basic.return`), replacing an earlier collector. Without one,
+    /// returned messages are dropped (and logged at debug level). At most
+    /// 1024 wait unread; more are dropped with a warning.
+    pub fn returns(&self) -> Returns {
+        let (tx, rx) = mpsc::channel(RETURNS_CAPACITY);
+        self.conn.shared.lock().returns.insert(self.id, tx);
+        Returns { rx }
     }
 
     /// Fetches one message, or `None` when the queue is empty.
@@ -630,7 +669,7 @@ impl Channel {
         options: BasicPublishOptions,
         properties: &BasicProperties,
         body: Bytes,
-    ) -> Result<(), Error> {
+    ) -> Result<PublishConfirm, Error> {
         self.basic_publish(exchange, routing_key, options, properties, &body)
             .await
     }

@@ -22,11 +22,17 @@ use bytes::BytesMut;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadHalf, WriteHalf};
 use tokio::sync::{mpsc, oneshot, watch, Notify};
 
+use std::collections::BTreeMap;
+
 use crate::codec::{ReplyCode, ShortStr};
-use crate::proto::{self, Delivery, Event, Reply, RequestId};
+use crate::proto::{self, Delivery, Event, Reply, RequestId, Returned};
 use crate::Error;
 
+use super::confirm::Confirm;
 use super::consumer::ConsumerEnd;
+
+/// Returned messages a channel buffers for its [`super::Returns`]; more are dropped (and logged).
+pub(crate) const RETURNS_CAPACITY: usize = 1024;
 
 /// Bytes queued for the socket above which publishers wait.
 pub(crate) const WRITE_HIGH_WATER: usize = 1 << 20;
@@ -56,6 +62,10 @@ pub(crate) struct Inner {
     pub(crate) connected: Option<oneshot::Sender<Result<(), Error>>>,
     pub(crate) closed: Option<Error>,
     pub(crate) next_consumer: u64,
+    /// channel -> publish sequence -> its waiter (confirm mode).
+    pub(crate) confirms: HashMap<u16, BTreeMap<u64, oneshot::Sender<Result<Confirm, Error>>>>,
+    /// channel -> where its returned messages go.
+    pub(crate) returns: HashMap<u16, mpsc::Sender<Returned>>,
 }
 
 pub(crate) struct Shared {
@@ -67,6 +77,10 @@ pub(crate) struct Shared {
     /// The reader must look again (a deadline moved, or the writer failed).
     pub(crate) reader_wake: Notify,
     pub(crate) closed_tx: watch::Sender<Option<Error>>,
+    /// `Some(reason)` while the server blocks the connection.
+    pub(crate) blocked_tx: watch::Sender<Option<String>>,
+    /// A channel's flow state or the connection's blocked state changed.
+    pub(crate) flow_changed: Notify,
 }
 
 fn lock_inner(m: &Mutex<Inner>) -> MutexGuard<'_, Inner> {
@@ -89,11 +103,15 @@ impl Shared {
                 connected: Some(tx),
                 closed: None,
                 next_consumer: 1,
+                confirms: HashMap::new(),
+                returns: HashMap::new(),
             }),
             write_ready: Notify::new(),
             drained: Notify::new(),
             reader_wake: Notify::new(),
             closed_tx: watch::channel(None).0,
+            blocked_tx: watch::channel(None).0,
+            flow_changed: Notify::new(),
         });
         (shared, rx)
     }
@@ -117,10 +135,7 @@ impl Inner {
 
     /// Handles every queued event but deliveries that do not fit: the first
     /// of those is returned with its queue, for the reader to wait on.
-    fn dispatch(
-        &mut self,
-        closed_tx: &watch::Sender<Option<Error>>,
-    ) -> Option<(mpsc::Sender<Delivery>, Delivery)> {
+    fn dispatch(&mut self, signals: &Signals<'_>) -> Option<(mpsc::Sender<Delivery>, Delivery)> {
         while let Some(event) = self.core.poll_event() {
             match event {
                 Event::Connected => {
@@ -178,27 +193,55 @@ impl Inner {
                         self.channel_ended(ch, error.clone());
                     }
                     self.closed = Some(error.clone());
-                    let _ = closed_tx.send(Some(error));
+                    let _ = signals.closed.send(Some(error));
+                    signals.flow_changed.notify_waiters();
                 }
-                Event::Returned { channel, message } => {
-                    tracing::debug!(
+                Event::Returned { channel, message } => match self.returns.get(&channel) {
+                    Some(tx) => {
+                        if tx.try_send(message).is_err() {
+                            tracing::warn!(
+                                channel,
+                                "returned message dropped: nobody reads the channel's returns"
+                            );
+                        }
+                    }
+                    None => tracing::debug!(
                         channel,
                         code = message.reply_code.0,
-                        "basic.return (returns are not delivered to the application yet)"
-                    );
-                }
+                        "basic.return with no returns listener; dropped"
+                    ),
+                },
                 Event::Confirm {
                     channel,
                     delivery_tag,
-                    ..
+                    multiple,
+                    ack,
                 } => {
-                    tracing::trace!(channel, delivery_tag, "confirm");
+                    let verdict = if ack { Confirm::Ack } else { Confirm::Nack };
+                    if let Some(waiting) = self.confirms.get_mut(&channel) {
+                        if multiple {
+                            let rest = waiting.split_off(&(delivery_tag + 1));
+                            for (_, tx) in std::mem::replace(waiting, rest) {
+                                let _ = tx.send(Ok(verdict));
+                            }
+                        } else if let Some(tx) = waiting.remove(&delivery_tag) {
+                            let _ = tx.send(Ok(verdict));
+                        }
+                    }
                 }
-                Event::Flow { channel, active } => tracing::debug!(channel, active, "channel.flow"),
+                Event::Flow { channel, active } => {
+                    tracing::debug!(channel, active, "channel.flow");
+                    signals.flow_changed.notify_waiters();
+                }
                 Event::Blocked { reason } => {
-                    tracing::info!(%reason, "connection blocked by the server")
+                    tracing::info!(%reason, "connection blocked by the server");
+                    let _ = signals.blocked.send(Some(reason));
                 }
-                Event::Unblocked => tracing::info!("connection unblocked"),
+                Event::Unblocked => {
+                    tracing::info!("connection unblocked");
+                    let _ = signals.blocked.send(None);
+                    signals.flow_changed.notify_waiters();
+                }
             }
         }
         None
@@ -214,6 +257,29 @@ impl Inner {
             for (_, route) in routes {
                 end_route(route, ConsumerEnd::Closed(error.clone()));
             }
+        }
+        // Publishes not yet confirmed fail with the close reason: they were
+        // not confirmed, and never will be.
+        for (_, tx) in self.confirms.remove(&channel).unwrap_or_default() {
+            let _ = tx.send(Err(error.clone()));
+        }
+        self.returns.remove(&channel);
+    }
+}
+
+/// Where dispatch reports connection-wide changes.
+pub(crate) struct Signals<'a> {
+    closed: &'a watch::Sender<Option<Error>>,
+    blocked: &'a watch::Sender<Option<String>>,
+    flow_changed: &'a Notify,
+}
+
+impl Shared {
+    pub(crate) fn signals(&self) -> Signals<'_> {
+        Signals {
+            closed: &self.closed_tx,
+            blocked: &self.blocked_tx,
+            flow_changed: &self.flow_changed,
         }
     }
 }
@@ -260,14 +326,14 @@ async fn read_loop<S: AsyncRead>(shared: Arc<Shared>, mut rd: ReadHalf<S>) {
                     Ok(_) => inner.core.handle_input(&mut buf, Instant::now()),
                     Err(e) => inner.core.handle_io_error(e),
                 }
-                inner.dispatch(&shared.closed_tx)
+                inner.dispatch(&shared.signals())
             }
             _ = sleep_until(deadline) => {
                 let mut inner = shared.lock();
                 inner.core.handle_timeout(Instant::now());
-                inner.dispatch(&shared.closed_tx)
+                inner.dispatch(&shared.signals())
             }
-            _ = shared.reader_wake.notified() => shared.lock().dispatch(&shared.closed_tx),
+            _ = shared.reader_wake.notified() => shared.lock().dispatch(&shared.signals()),
         };
         // A consumer is full: wait for room without reading more, then go on dispatching.
         loop {
@@ -278,7 +344,7 @@ async fn read_loop<S: AsyncRead>(shared: Arc<Shared>, mut rd: ReadHalf<S>) {
             if !wait_for_room(&shared, tx, delivery).await {
                 break;
             }
-            blocked = shared.lock().dispatch(&shared.closed_tx);
+            blocked = shared.lock().dispatch(&shared.signals());
         }
         if shared.lock().core.is_closed() {
             shared.write_ready.notify_one();

@@ -16,6 +16,7 @@
 //! ```
 
 mod channel;
+mod confirm;
 mod consumer;
 mod driver;
 mod options;
@@ -31,6 +32,7 @@ use crate::proto::{self, Tuning};
 use crate::{ConnectionOptions, Error, TimeoutKind};
 
 pub use channel::{Channel, QueueInfo};
+pub use confirm::{Confirm, PublishConfirm, Returns};
 pub use consumer::{Consumer, ConsumerEnd};
 use driver::{CloseOnDrop, Shared};
 pub use options::*;
@@ -165,6 +167,35 @@ impl Connection {
                 return Error::InvalidArgument("the connection task ended".into());
             }
         }
+    }
+
+    /// Sends new credentials (`connection.update-secret`, e.g. a refreshed
+    /// OAuth 2 token) and waits for the server to accept them.
+    pub async fn update_secret(&self, secret: &[u8], reason: &str) -> Result<(), Error> {
+        let rx = {
+            let mut inner = self.shared.lock();
+            if let Some(e) = inner.closed_error() {
+                return Err(e);
+            }
+            let request = inner.core.update_secret(secret, reason)?;
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            inner.pending.insert(request, tx);
+            rx
+        };
+        self.shared.kick();
+        self.wait(rx).await.map(|_| ())
+    }
+
+    /// The server's reason while it blocks the connection (`connection.blocked`,
+    /// a resource alarm), `None` otherwise.
+    pub fn blocked(&self) -> Option<String> {
+        self.shared.blocked_tx.borrow().clone()
+    }
+
+    /// Follows `connection.blocked` / `unblocked`: the value is `Some(reason)`
+    /// while blocked. `changed().await` wakes at each change.
+    pub fn watch_blocked(&self) -> tokio::sync::watch::Receiver<Option<String>> {
+        self.shared.blocked_tx.subscribe()
     }
 
     /// Whether the connection is open.

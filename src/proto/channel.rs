@@ -56,6 +56,10 @@ pub(crate) struct Channel {
     pub(crate) publish_names: (ShortStr, ShortStr),
     /// What our `channel.close` said, for the event once it is done.
     pub(crate) close_reason: Option<crate::CloseReason>,
+    /// In confirm mode: the sequence number of the next publish.
+    pub(crate) next_confirm_seq: Option<u64>,
+    /// `false` while the server has paused publishing (`channel.flow`).
+    pub(crate) flow_active: bool,
 }
 
 impl Channel {
@@ -67,6 +71,15 @@ impl Channel {
             assembly: Assembly::default(),
             publish_names: Default::default(),
             close_reason: None,
+            next_confirm_seq: None,
+            flow_active: true,
         }
+    }
+
+    /// In confirm mode, the next publish's sequence number (and counts it).
+    pub(crate) fn next_publish_seq(&mut self) -> Option<u64> {
+        let seq = self.next_confirm_seq?;
+        self.next_confirm_seq = Some(seq + 1);
+        Some(seq)
     }
 }

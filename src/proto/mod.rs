@@ -216,6 +216,10 @@ pub struct Config {
     pub connection_name: Option<String>,
     /// How long to wait for `connection.close-ok`.
     pub close_timeout: Duration,
+    /// Publishers wait while the server blocks the connection
+    /// (`connection.blocked`) instead of writing into a connection the
+    /// server does not read. Default `false`.
+    pub wait_while_blocked: bool,
 }
 
 impl Default for Config {
@@ -225,6 +229,7 @@ impl Default for Config {
             max_message_size: 128 * 1024 * 1024,
             connection_name: None,
             close_timeout: Duration::from_secs(10),
+            wait_while_blocked: false,
         }
     }
 }
@@ -356,6 +361,19 @@ impl Connection {
         self.channels
             .get(&channel)
             .is_some_and(|c| c.phase == ChannelPhase::Open)
+    }
+
+    /// Whether the server lets `channel` publish (`channel.flow`); `true`
+    /// for a channel that is not open (publishing then fails by itself).
+    pub fn channel_flow_active(&self, channel: u16) -> bool {
+        self.channels.get(&channel).is_none_or(|c| c.flow_active)
+    }
+
+    /// Whether `channel` is in confirm mode.
+    pub fn channel_confirms(&self, channel: u16) -> bool {
+        self.channels
+            .get(&channel)
+            .is_some_and(|c| c.next_confirm_seq.is_some())
     }
 
     /// The configuration.
@@ -673,6 +691,11 @@ impl Connection {
             Method::BasicCancel(c) if c.no_wait => {
                 ch.consumers.remove(&c.consumer_tag);
             }
+            // Publishes are counted from the first one after confirm.select,
+            // which the server handles in order: count from here.
+            Method::ConfirmSelect(_) if ch.next_confirm_seq.is_none() => {
+                ch.next_confirm_seq = Some(1);
+            }
             _ => {}
         }
         if let Some(id) = id {
@@ -689,16 +712,18 @@ impl Connection {
     }
 
     /// Publishes a message: `basic.publish`, a content header and body
-    /// frames of at most the negotiated frame_max.
+    /// frames of at most the negotiated frame_max. On a channel in confirm
+    /// mode, returns the publish's sequence number: the `delivery_tag` of
+    /// the [`Event::Confirm`] that will settle it.
     pub fn publish(
         &mut self,
         channel: u16,
         method: &BasicPublish,
         properties: &BasicProperties,
         body: &[u8],
-    ) -> Result<(), Error> {
+    ) -> Result<Option<u64>, Error> {
         self.check_open()?;
-        self.channel_mut_open(channel)?;
+        let seq = self.channel_mut_open(channel)?.next_publish_seq();
         encode_method(&mut self.out, channel, method);
         encode_content(
             &mut self.out,
@@ -707,7 +732,7 @@ impl Connection {
             body,
             self.tuning.frame_max,
         );
-        Ok(())
+        Ok(seq)
     }
 
     /// Publishes as [`publish`](Self::publish) does, naming the exchange and
@@ -723,10 +748,11 @@ impl Connection {
         immediate: bool,
         properties: &BasicProperties,
         body: &[u8],
-    ) -> Result<(), Error> {
+    ) -> Result<Option<u64>, Error> {
         self.check_open()?;
         let frame_max = self.tuning.frame_max;
         let ch = self.channel_mut_open(channel)?;
+        let seq = ch.next_publish_seq();
         let cache = &mut ch.publish_names;
         if cache.0 != exchange {
             cache.0 = short(exchange, "exchange name")?;
@@ -743,7 +769,7 @@ impl Connection {
         };
         encode_method(&mut self.out, channel, &method);
         encode_content(&mut self.out, channel, properties, body, frame_max);
-        Ok(())
+        Ok(seq)
     }
 
     /// The driver stopped reading the socket (its consumers are full): the
@@ -1242,6 +1268,7 @@ impl Connection {
                 });
             }
             Method::ChannelFlow(f) => {
+                ch.flow_active = f.active;
                 encode_method(&mut self.out, channel, &ChannelFlowOk { active: f.active });
                 self.events.push_back(Event::Flow {
                     channel,
