@@ -364,3 +364,172 @@ async fn a_dropped_socket_fails_pending_calls() {
         .unwrap_err();
     assert!(matches!(err, Error::Io { .. }), "{err}");
 }
+
+/// Handshake (plus channel 1 open, if asked), on a fresh listener.
+async fn open_pair(
+    heartbeat: u16,
+    with_channel: bool,
+) -> (tokio::task::JoinHandle<Peer>, ConnectionOptions) {
+    let (listener, opts) = listen(5000).await;
+    let server = tokio::spawn(async move {
+        let mut peer = accept(&listener).await;
+        peer.handshake(heartbeat).await;
+        if with_channel {
+            assert!(matches!(peer.recv_method().await, Method::ChannelOpen(_)));
+            peer.send_method(1, ChannelOpenOk::default()).await;
+        }
+        peer
+    });
+    (server, opts)
+}
+
+#[tokio::test]
+async fn multiple_acks_settle_earlier_publishes_and_a_close_fails_the_rest() {
+    let (server, opts) = open_pair(0, true).await;
+    let conn = bounded(Connection::connect_with(opts)).await.unwrap();
+    let ch = bounded(conn.open_channel()).await.unwrap();
+    let mut peer = bounded(server).await.unwrap();
+    let select = tokio::spawn(async move {
+        assert!(matches!(peer.recv_method().await, Method::ConfirmSelect(_)));
+        peer.send_method(1, ConfirmSelectOk::default()).await;
+        peer
+    });
+    bounded(ch.confirm_select(Default::default()))
+        .await
+        .unwrap();
+    let mut peer = bounded(select).await.unwrap();
+    let mut confirms = Vec::new();
+    for i in 0..5u8 {
+        confirms.push(
+            ch.basic_publish("", "q", Default::default(), &Default::default(), &[i])
+                .await
+                .unwrap(),
+        );
+    }
+    // The peer acks 1..=3 at once, then closes the channel with 406.
+    for _ in 0..5 {
+        assert!(matches!(peer.recv_method().await, Method::BasicPublish(_)));
+        assert!(matches!(peer.recv().await, Some(Frame::Header { .. })));
+        assert!(matches!(peer.recv().await, Some(Frame::Body { .. })));
+    }
+    peer.send_method(
+        1,
+        BasicAck {
+            delivery_tag: 3,
+            multiple: true,
+        },
+    )
+    .await;
+    peer.send_method(
+        1,
+        ChannelClose {
+            reply_code: 406,
+            reply_text: "PRECONDITION_FAILED - test".into(),
+            class_id: 60,
+            method_id: 40,
+        },
+    )
+    .await;
+    let mut results = Vec::new();
+    for c in confirms {
+        results.push(bounded(c.wait()).await);
+    }
+    for r in &results[..3] {
+        assert!(matches!(r, Ok(amqp091::Confirm::Ack)), "{r:?}");
+    }
+    for r in &results[3..] {
+        let err = r.as_ref().expect_err("not confirmed after the close");
+        assert_eq!(
+            err.reply_code(),
+            Some(ReplyCode::PRECONDITION_FAILED),
+            "{err}"
+        );
+    }
+    assert!(matches!(
+        peer.recv_method().await,
+        Method::ChannelCloseOk(_)
+    ));
+}
+
+#[tokio::test]
+async fn flow_and_blocked_pause_publishers() {
+    let (server, opts) = open_pair(0, true).await;
+    let config = amqp091::proto::Config {
+        options: opts,
+        wait_while_blocked: true,
+        ..Default::default()
+    };
+    let conn = bounded(Connection::connect_with(config)).await.unwrap();
+    let ch = bounded(conn.open_channel()).await.unwrap();
+    let mut peer = bounded(server).await.unwrap();
+    let mut blocked = conn.watch_blocked();
+
+    // channel.flow(false): answered with flow-ok, publishing waits.
+    peer.send_method(1, ChannelFlow { active: false }).await;
+    assert!(matches!(
+        peer.recv_method().await,
+        Method::ChannelFlowOk(ChannelFlowOk { active: false })
+    ));
+    let publisher = {
+        let ch = ch.clone();
+        tokio::spawn(async move {
+            ch.basic_publish("", "q", Default::default(), &Default::default(), b"held")
+                .await
+        })
+    };
+    // Nothing reaches the peer until flow resumes: the next frame it reads is the publish after flow-ok.
+    peer.send_method(1, ChannelFlow { active: true }).await;
+    assert!(matches!(
+        peer.recv_method().await,
+        Method::ChannelFlowOk(ChannelFlowOk { active: true })
+    ));
+    assert!(matches!(peer.recv_method().await, Method::BasicPublish(_)));
+    bounded(publisher).await.unwrap().unwrap();
+    peer.recv().await; // header
+    peer.recv().await; // body
+
+    // connection.blocked: visible to the application, publishing waits.
+    peer.send_method(
+        0,
+        ConnectionBlocked {
+            reason: "low on disk".into(),
+        },
+    )
+    .await;
+    bounded(blocked.changed()).await.unwrap();
+    assert_eq!(conn.blocked().as_deref(), Some("low on disk"));
+    let publisher = {
+        let ch = ch.clone();
+        tokio::spawn(async move {
+            ch.basic_publish("", "q", Default::default(), &Default::default(), b"later")
+                .await
+        })
+    };
+    peer.send_method(0, ConnectionUnblocked::default()).await;
+    assert!(matches!(peer.recv_method().await, Method::BasicPublish(_)));
+    bounded(publisher).await.unwrap().unwrap();
+    assert_eq!(conn.blocked(), None);
+}
+
+#[tokio::test]
+async fn update_secret_waits_for_the_server() {
+    let (server, opts) = open_pair(0, false).await;
+    let conn = bounded(Connection::connect_with(opts)).await.unwrap();
+    let mut peer = bounded(server).await.unwrap();
+    let answer = tokio::spawn(async move {
+        let Method::ConnectionUpdateSecret(u) = peer.recv_method().await else {
+            panic!("expected update-secret")
+        };
+        peer.send_method(0, ConnectionUpdateSecretOk::default())
+            .await;
+        (u.new_secret.as_bytes().to_vec(), u.reason.to_string())
+    });
+    bounded(conn.update_secret(b"new-token", "token refresh"))
+        .await
+        .unwrap();
+    let (secret, reason) = bounded(answer).await.unwrap();
+    assert_eq!(
+        (secret.as_slice(), reason.as_str()),
+        (&b"new-token"[..], "token refresh")
+    );
+}
