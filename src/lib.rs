@@ -20,7 +20,7 @@ pub mod proto;
 mod uri;
 
 pub use client::*;
-pub use codec::{BasicProperties, FieldTable, FieldValue, ReplyCode};
+pub use codec::{BasicProperties, FieldTable, FieldValue, LongStr, ReplyCode, ShortStr};
 pub use error::{CloseReason, Error, Initiator, TimeoutKind};
 pub use proto::{Delivery, GetMessage, Returned};
 pub use uri::{AuthMechanism, ConnectionOptions, UriError};
