@@ -39,8 +39,10 @@ pub async fn run(url: &str) -> Result<Vec<u64>, Error> {
     let server_task = tokio::spawn(async move {
         while let Some(req) = requests.recv().await {
             let n: u64 = String::from_utf8_lossy(&req.body).parse().unwrap_or(0);
-            let mut props = BasicProperties::default();
-            props.correlation_id = req.properties.correlation_id.clone();
+            let props = BasicProperties {
+                correlation_id: req.properties.correlation_id.clone(),
+                ..Default::default()
+            };
             if let Some(reply_to) = &req.properties.reply_to {
                 let reply_to = reply_to.to_string();
                 server
