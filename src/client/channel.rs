@@ -88,6 +88,7 @@ impl Channel {
 
     /// Sends `method`; waits for its reply when it has one.
     async fn call(&self, method: Method) -> Result<Option<Reply>, Error> {
+        tracing::debug!(channel = self.id, method = %method.name(), "request");
         let rx = {
             let mut inner = self.conn.shared.lock();
             self.usable(&inner)?;

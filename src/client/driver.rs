@@ -179,7 +179,10 @@ impl Inner {
                         end_route(route, ConsumerEnd::CancelledByServer);
                     }
                 }
-                Event::ChannelClosed { channel, error } => self.channel_ended(channel, error),
+                Event::ChannelClosed { channel, error } => {
+                    tracing::debug!(channel, %error, "channel closed");
+                    self.channel_ended(channel, error)
+                }
                 Event::Closed(error) => {
                     tracing::debug!(%error, "connection closed");
                     if let Some(tx) = self.connected.take() {
@@ -291,13 +294,14 @@ pub(crate) fn end_route(route: Route, why: ConsumerEnd) {
 }
 
 /// Starts the reader and writer tasks on `stream`.
-pub(crate) fn spawn<S>(shared: Arc<Shared>, stream: S)
+pub(crate) fn spawn<S>(shared: Arc<Shared>, stream: S, span: tracing::Span)
 where
     S: AsyncRead + AsyncWrite + Send + 'static,
 {
+    use tracing::Instrument;
     let (rd, wr) = tokio::io::split(stream);
-    tokio::spawn(read_loop(shared.clone(), rd));
-    tokio::spawn(write_loop(shared.clone(), wr));
+    tokio::spawn(read_loop(shared.clone(), rd).instrument(span.clone()));
+    tokio::spawn(write_loop(shared.clone(), wr).instrument(span));
     shared.write_ready.notify_one();
 }
 
@@ -394,6 +398,7 @@ async fn write_loop<S: AsyncWrite>(shared: Arc<Shared>, mut wr: WriteHalf<S>) {
         };
         match bytes {
             Some(bytes) => {
+                tracing::trace!(bytes = bytes.len(), "write");
                 let written = wr.write_all(&bytes).await;
                 shared.drained.notify_waiters();
                 if let Err(e) = written {

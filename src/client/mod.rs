@@ -21,6 +21,7 @@ mod consumer;
 mod driver;
 mod options;
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -96,9 +97,21 @@ impl Connection {
     where
         S: AsyncRead + AsyncWrite + Send + 'static,
     {
-        let core = proto::Connection::new(config.into(), Instant::now());
+        static CONNECTIONS: AtomicU64 = AtomicU64::new(1);
+        let config = config.into();
+        // Never the password: ConnectionOptions' Debug hides it, and it is not a span field.
+        let span = tracing::info_span!(
+            "amqp091.connection",
+            id = CONNECTIONS.fetch_add(1, Ordering::Relaxed),
+            host = %config.options.host,
+            port = config.options.port,
+            vhost = %config.options.vhost,
+            user = %config.options.username,
+        );
+        span.in_scope(|| tracing::debug!("connecting"));
+        let core = proto::Connection::new(config, Instant::now());
         let (shared, connected) = Shared::new(core);
-        driver::spawn(shared.clone(), stream);
+        driver::spawn(shared.clone(), stream, span);
         match connected.await {
             Ok(Ok(())) => Ok(Connection {
                 _close_on_drop: Arc::new(CloseOnDrop(shared.clone())),

@@ -1,0 +1,137 @@
+//! The password never appears in logs (at any level), errors or `Debug`
+//! output. A subscriber records every span field and event at TRACE level
+//! while connections are made, used, refused and closed.
+
+mod common;
+
+use std::fmt::Write as _;
+use std::sync::{Arc, Mutex};
+
+use amqp091::{Connection, ConnectionOptions};
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Metadata, Subscriber};
+
+const PASSWORD: &str = "s3cr3t-Pa55w0rd-never-logged";
+
+/// Records everything, as text.
+#[derive(Clone, Default)]
+struct Recorder(Arc<Mutex<String>>);
+
+struct Text<'a>(&'a mut String);
+
+impl Visit for Text<'_> {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        let _ = write!(self.0, " {}={:?}", field.name(), value);
+    }
+}
+
+impl Recorder {
+    fn push(&self, f: impl FnOnce(&mut String)) {
+        let mut log = self.0.lock().unwrap();
+        f(&mut log);
+        log.push('\n');
+    }
+    fn text(&self) -> String {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+impl Subscriber for Recorder {
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, span: &Attributes<'_>) -> Id {
+        self.push(|log| {
+            let _ = write!(log, "span {}", span.metadata().name());
+            span.record(&mut Text(log));
+        });
+        Id::from_u64(1)
+    }
+    fn record(&self, _: &Id, values: &Record<'_>) {
+        self.push(|log| values.record(&mut Text(log)));
+    }
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+    fn event(&self, event: &Event<'_>) {
+        self.push(|log| {
+            let _ = write!(
+                log,
+                "{} {}",
+                event.metadata().level(),
+                event.metadata().target()
+            );
+            event.record(&mut Text(log));
+        });
+    }
+    fn enter(&self, _: &Id) {}
+    fn exit(&self, _: &Id) {}
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_password_is_never_logged_or_printed() {
+    let recorder = Recorder::default();
+    tracing::subscriber::set_global_default(recorder.clone()).expect("install the recorder");
+
+    let base = ConnectionOptions::from_url(&common::broker_url()).unwrap();
+    let mut outputs = Vec::new();
+
+    // Refused: the broker closes with 403 (the broker logs nothing of ours).
+    let mut wrong = base.clone();
+    wrong.password = PASSWORD.to_string();
+    outputs.push(format!("{wrong:?}"));
+    let err = Connection::connect_with(wrong.clone()).await.unwrap_err();
+    outputs.push(format!("{err} {err:?}"));
+
+    // AMQPLAIN too.
+    wrong.auth_mechanism = amqp091::AuthMechanism::AmqPlain;
+    let err = Connection::connect_with(wrong).await.unwrap_err();
+    outputs.push(format!("{err} {err:?}"));
+
+    // A password in a URL that is otherwise wrong.
+    let url = format!("amqp://guest:{PASSWORD}@localhost:99999/");
+    let err = Connection::connect(&url).await.unwrap_err();
+    outputs.push(format!("{err} {err:?}"));
+
+    // Accepted: a whole session at TRACE level, with the configured
+    // password rewritten into the options' Debug.
+    let conn = Connection::connect_with(base.clone()).await.unwrap();
+    outputs.push(format!("{conn:?}"));
+    let ch = conn.open_channel().await.unwrap();
+    let q = ch
+        .queue_declare(
+            "",
+            amqp091::QueueDeclareOptions {
+                exclusive: true,
+                ..Default::default()
+            },
+            Default::default(),
+        )
+        .await
+        .unwrap();
+    ch.basic_publish(
+        "",
+        &q.name,
+        Default::default(),
+        &Default::default(),
+        PASSWORD.as_bytes(),
+    )
+    .await
+    .unwrap();
+    conn.close().await.unwrap();
+    let mut with_secret = base;
+    with_secret.password = PASSWORD.to_string();
+    outputs.push(format!("{with_secret:?}"));
+    outputs.push(format!("{:?}", amqp091::proto::Config::from(with_secret)));
+
+    let log = recorder.text();
+    assert!(
+        log.contains("amqp091.connection"),
+        "the recorder saw the connection span:\n{log}"
+    );
+    assert!(log.contains("TRACE"), "trace-level events were recorded");
+    // The message body carried the secret on purpose: bodies are not logged either.
+    assert!(!log.contains(PASSWORD), "password in the logs:\n{log}");
+    for out in outputs {
+        assert!(!out.contains(PASSWORD), "password in output: {out}");
+    }
+}
