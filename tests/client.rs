@@ -181,20 +181,25 @@ async fn wait_for_count(ch: &Channel, queue: &str, n: u32) {
 }
 
 /// basic.get until a message arrives (publishing is asynchronous).
-async fn get_eventually(ch: &Channel, queue: &str) -> amqp091::GetMessage {
+async fn get_until_some(
+    ch: &Channel,
+    queue: &str,
+    options: BasicGetOptions,
+) -> amqp091::GetMessage {
     within("get", async {
         loop {
-            if let Some(m) = ch
-                .basic_get(queue, BasicGetOptions { no_ack: true })
-                .await
-                .unwrap()
-            {
+            if let Some(m) = ch.basic_get(queue, options).await.unwrap() {
                 return m;
             }
             tokio::task::yield_now().await;
         }
     })
     .await
+}
+
+/// [`get_until_some`] with no-ack.
+async fn get_eventually(ch: &Channel, queue: &str) -> amqp091::GetMessage {
+    get_until_some(ch, queue, BasicGetOptions { no_ack: true }).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -310,7 +315,7 @@ async fn get_ack_nack_reject_recover() {
         .await
         .unwrap();
     }
-    let m0 = get_eventually_acked(&ch, &q).await;
+    let m0 = get_until_some(&ch, &q, BasicGetOptions::default()).await;
     assert_eq!(&m0.body[..], b"m0");
     assert_eq!(
         m0.properties.message_id.as_ref().and_then(|s| s.as_str()),
@@ -369,22 +374,6 @@ async fn get_ack_nack_reject_recover() {
         .unwrap()
         .is_none());
     conn.close().await.unwrap();
-}
-
-async fn get_eventually_acked(ch: &Channel, queue: &str) -> amqp091::GetMessage {
-    within("get", async {
-        loop {
-            if let Some(m) = ch
-                .basic_get(queue, BasicGetOptions::default())
-                .await
-                .unwrap()
-            {
-                return m;
-            }
-            tokio::task::yield_now().await;
-        }
-    })
-    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
