@@ -874,3 +874,15 @@ async fn a_full_queue_nacks_publishes() {
     );
     conn.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rabbitmq_accepts_update_secret() {
+    let opts = ConnectionOptions::from_url(&broker_url()).unwrap();
+    let conn = Connection::connect_with(opts.clone()).await.unwrap();
+    within("update-secret", conn.update_secret(opts.password.as_bytes(), "rotation test"))
+        .await
+        .unwrap();
+    let ch = conn.open_channel().await.unwrap();
+    temp_queue(&ch).await;
+    conn.close().await.unwrap();
+}
