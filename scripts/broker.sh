@@ -3,7 +3,9 @@
 #
 #   scripts/broker.sh start   use the broker that answers there, or start a private
 #                             RabbitMQ (Debian's rabbitmq-server, installed if missing)
-#                             on 127.0.0.1 with its files under target/rabbitmq
+#                             on 127.0.0.1 with its files under target/rabbitmq, and a
+#                             TLS listener one port below (5671) with the test CA and
+#                             certificates in target/rabbitmq/tls (EXTERNAL auth on)
 #   scripts/broker.sh stop    stop the private RabbitMQ, if this script started it
 #   scripts/broker.sh status  say what answers
 #
@@ -24,6 +26,7 @@ port=${hostport##*:}
 [ "$port" = "$hostport" ] && port=5672
 [ -z "$host" ] && host=localhost
 [ "$host" = localhost ] && host=127.0.0.1
+tls_port=$((port - 1))   # 5671 beside 5672, as RabbitMQ's defaults
 
 answers() {
   timeout 2 bash -c "exec 3<>/dev/tcp/$host/$port" 2>/dev/null
@@ -47,6 +50,52 @@ install_rabbitmq() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq rabbitmq-server >&2
 }
 
+# TLS for the private broker: a CA, a server certificate for localhost and
+# 127.0.0.1, a client certificate with CN=guest (EXTERNAL login), and an
+# unrelated CA for tests that must fail verification. Made once, with openssl.
+tls="$dir/tls"
+setup_tls() {
+  [ -f "$tls/client.pem" ] && return 0
+  command -v openssl >/dev/null || { echo "broker.sh: no openssl: the private broker gets no TLS listener" >&2; return 1; }
+  mkdir -p "$tls"
+  (
+    cd "$tls"
+    o() { openssl "$@" >/dev/null 2>&1; }
+    o req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=amqp091 test CA" -keyout ca.key -out ca.pem
+    o req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=some other CA" -keyout other-ca.key -out other-ca.pem
+    o req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout server.key -out server.csr
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > server.ext
+    o x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 3650 -extfile server.ext -out server.pem
+    o req -newkey rsa:2048 -nodes -subj "/CN=guest" -keyout client.key -out client.csr
+    printf 'extendedKeyUsage=clientAuth\n' > client.ext
+    o x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 3650 -extfile client.ext -out client.pem
+    chmod 644 ./*.key
+  )
+  [ -f "$tls/client.pem" ]
+}
+
+write_config() {
+  local conf="$dir/rabbitmq.conf"
+  : > "$conf"
+  if setup_tls; then
+    cat >> "$conf" <<CONF
+listeners.ssl.1 = 127.0.0.1:$tls_port
+ssl_options.cacertfile = $tls/ca.pem
+ssl_options.certfile = $tls/server.pem
+ssl_options.keyfile = $tls/server.key
+ssl_options.verify = verify_peer
+ssl_options.fail_if_no_peer_cert = false
+ssl_cert_login_from = common_name
+auth_mechanisms.1 = PLAIN
+auth_mechanisms.2 = AMQPLAIN
+auth_mechanisms.3 = EXTERNAL
+CONF
+    echo '[rabbitmq_auth_mechanism_ssl].' > "$dir/enabled_plugins"
+  else
+    echo '[].' > "$dir/enabled_plugins"
+  fi
+}
+
 start() {
   if answers; then
     echo "broker.sh: a broker answers at $host:$port"
@@ -58,12 +107,14 @@ start() {
   esac
   install_rabbitmq
   mkdir -p "$dir"
-  echo "broker.sh: starting RabbitMQ on 127.0.0.1:$port (files in $dir)"
+  write_config
+  echo "broker.sh: starting RabbitMQ on 127.0.0.1:$port, TLS on $tls_port (files in $dir)"
   # Its own HOME keeps the Erlang cookie private; no systemd needed.
   HOME="$dir" RABBITMQ_MNESIA_BASE="$dir/mnesia" RABBITMQ_LOG_BASE="$dir/log" \
   RABBITMQ_NODENAME=amqp091@localhost RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
   RABBITMQ_NODE_PORT="$port" RABBITMQ_DIST_PORT=$((port + 20000)) \
   RABBITMQ_PID_FILE="$dir/pid" RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" \
+  RABBITMQ_CONFIG_FILE="$dir/rabbitmq.conf" \
     setsid /usr/lib/rabbitmq/bin/rabbitmq-server > "$dir/out.log" 2>&1 < /dev/null &
   echo $! > "$dir/started-by-script"
   for _ in $(seq 1 120); do

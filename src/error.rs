@@ -147,6 +147,13 @@ pub enum Error {
         /// The negotiated limit.
         channel_max: u16,
     },
+    /// TLS could not be set up: a certificate or key file, the server's
+    /// certificate failing verification, or a build without the `tls` feature.
+    #[error("TLS: {reason}")]
+    Tls {
+        /// What went wrong.
+        reason: String,
+    },
     /// The URL is not a valid AMQP URI.
     #[error(transparent)]
     Uri(#[from] UriError),

@@ -98,6 +98,17 @@ pub struct ConnectionOptions {
     pub auth_mechanism: AuthMechanism,
     /// Locale to ask for in `connection.start-ok`; `"en_US"` by default.
     pub locale: String,
+    /// TLS: PEM file of the CA certificates that may sign the server's
+    /// certificate (query parameter `cacertfile`).
+    pub ca_file: Option<std::path::PathBuf>,
+    /// TLS: PEM file of the client certificate chain, for brokers that ask
+    /// for one (and EXTERNAL authentication) (`certfile`).
+    pub cert_file: Option<std::path::PathBuf>,
+    /// TLS: PEM file of the client certificate's private key (`keyfile`).
+    pub key_file: Option<std::path::PathBuf>,
+    /// TLS: the name to verify the server's certificate against, when it is
+    /// not the host (`server_name_indication`).
+    pub server_name: Option<String>,
 }
 
 impl Default for ConnectionOptions {
@@ -116,6 +127,10 @@ impl Default for ConnectionOptions {
             connection_timeout: Duration::from_secs(30),
             auth_mechanism: AuthMechanism::Plain,
             locale: "en_US".to_owned(),
+            ca_file: None,
+            cert_file: None,
+            key_file: None,
+            server_name: None,
         }
     }
 }
@@ -136,6 +151,10 @@ impl fmt::Debug for ConnectionOptions {
             connection_timeout,
             auth_mechanism,
             locale,
+            ca_file,
+            cert_file,
+            key_file,
+            server_name,
         } = self;
         f.debug_struct("ConnectionOptions")
             .field("host", host)
@@ -150,6 +169,10 @@ impl fmt::Debug for ConnectionOptions {
             .field("connection_timeout", connection_timeout)
             .field("auth_mechanism", auth_mechanism)
             .field("locale", locale)
+            .field("ca_file", ca_file)
+            .field("cert_file", cert_file)
+            .field("key_file", key_file)
+            .field("server_name", server_name)
             .finish()
     }
 }
@@ -618,16 +641,24 @@ enum Param {
     ConnectionTimeout,
     AuthMechanism,
     Locale,
+    CaCertFile,
+    CertFile,
+    KeyFile,
+    ServerNameIndication,
 }
 
 impl Param {
-    const ALL: [Param; 6] = [
+    const ALL: [Param; 10] = [
         Param::Heartbeat,
         Param::FrameMax,
         Param::ChannelMax,
         Param::ConnectionTimeout,
         Param::AuthMechanism,
         Param::Locale,
+        Param::CaCertFile,
+        Param::CertFile,
+        Param::KeyFile,
+        Param::ServerNameIndication,
     ];
 
     fn name(self) -> &'static str {
@@ -638,6 +669,10 @@ impl Param {
             Param::ConnectionTimeout => "connection_timeout",
             Param::AuthMechanism => "auth_mechanism",
             Param::Locale => "locale",
+            Param::CaCertFile => "cacertfile",
+            Param::CertFile => "certfile",
+            Param::KeyFile => "keyfile",
+            Param::ServerNameIndication => "server_name_indication",
         }
     }
 
@@ -710,6 +745,15 @@ fn apply_query(query: &str, options: &mut ConnectionOptions) -> Result<(), UriEr
                 }
                 options.locale = value;
             }
+            Param::CaCertFile | Param::CertFile | Param::KeyFile | Param::ServerNameIndication
+                if value.is_empty() =>
+            {
+                return Err(invalid("is empty"));
+            }
+            Param::CaCertFile => options.ca_file = Some(value.into()),
+            Param::CertFile => options.cert_file = Some(value.into()),
+            Param::KeyFile => options.key_file = Some(value.into()),
+            Param::ServerNameIndication => options.server_name = Some(value),
             Param::AuthMechanism => {}
         }
     }
@@ -1359,6 +1403,7 @@ mod tests {
                 connection_timeout: Duration::from_millis(2500),
                 auth_mechanism: AuthMechanism::External,
                 locale: "fr_FR".to_owned(),
+                ..ConnectionOptions::default()
             }
         );
     }
@@ -1366,8 +1411,8 @@ mod tests {
     #[test]
     fn unknown_parameters_are_ignored() {
         let options = parse(
-            "amqps://h?cacertfile=/path/to/ca.pem&verify=verify_peer\
-             &server_name_indication=h&password=%zz&heartbeat=7&flag",
+            "amqps://h?depth=3&verify=verify_peer\
+             &fail_if_no_peer_cert=true&password=%zz&heartbeat=7&flag",
         );
         assert_eq!(options.heartbeat, Some(7));
         assert_eq!(
@@ -1521,5 +1566,28 @@ mod tests {
         assert!(fail(&format!("amqp://h/{}", "v".repeat(300)))
             .to_string()
             .contains("300 bytes"));
+    }
+}
+
+#[cfg(test)]
+mod tls_parameter_tests {
+    use super::*;
+
+    #[test]
+    fn tls_file_parameters() {
+        let o = ConnectionOptions::from_url(
+            "amqps://h/?cacertfile=/etc/ca%20dir/ca.pem&certfile=c.pem&keyfile=k.pem&server_name_indication=broker.example",
+        )
+        .unwrap();
+        assert!(o.tls);
+        assert_eq!(o.port, 5671);
+        assert_eq!(
+            o.ca_file.as_deref(),
+            Some(std::path::Path::new("/etc/ca dir/ca.pem"))
+        );
+        assert_eq!(o.cert_file.as_deref(), Some(std::path::Path::new("c.pem")));
+        assert_eq!(o.key_file.as_deref(), Some(std::path::Path::new("k.pem")));
+        assert_eq!(o.server_name.as_deref(), Some("broker.example"));
+        assert!(ConnectionOptions::from_url("amqps://h/?cacertfile=").is_err());
     }
 }

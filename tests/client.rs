@@ -879,10 +879,35 @@ async fn a_full_queue_nacks_publishes() {
 async fn rabbitmq_accepts_update_secret() {
     let opts = ConnectionOptions::from_url(&broker_url()).unwrap();
     let conn = Connection::connect_with(opts.clone()).await.unwrap();
-    within("update-secret", conn.update_secret(opts.password.as_bytes(), "rotation test"))
-        .await
-        .unwrap();
+    within(
+        "update-secret",
+        conn.update_secret(opts.password.as_bytes(), "rotation test"),
+    )
+    .await
+    .unwrap();
     let ch = conn.open_channel().await.unwrap();
     temp_queue(&ch).await;
+    conn.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closing_a_channel_the_server_closed_reports_the_servers_error() {
+    let conn = connect().await;
+    let ch = conn.open_channel().await.unwrap();
+    let missing = unique("no-such-exchange");
+    ch.basic_publish(
+        &missing,
+        "k",
+        Default::default(),
+        &BasicProperties::default(),
+        b"x",
+    )
+    .await
+    .unwrap();
+    // Our close crosses the server's 404 (or follows it): either way the 404 is reported.
+    let err = within("close", ch.close()).await.unwrap_err();
+    assert_eq!(err.reply_code(), Some(ReplyCode::NOT_FOUND), "{err}");
+    assert!(conn.is_open(), "a channel error, not a connection error");
+    conn.open_channel().await.unwrap();
     conn.close().await.unwrap();
 }

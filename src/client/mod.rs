@@ -20,6 +20,8 @@ mod confirm;
 mod consumer;
 mod driver;
 mod options;
+#[cfg(feature = "tls")]
+mod tls;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -70,10 +72,10 @@ impl Connection {
     pub async fn connect_with(config: impl Into<proto::Config>) -> Result<Connection, Error> {
         let mut config = config.into();
         let opts = &config.options;
-        if opts.tls {
-            return Err(Error::InvalidArgument(
-                "amqps:// needs TLS, which this build does not include yet".into(),
-            ));
+        if opts.tls && cfg!(not(feature = "tls")) {
+            return Err(Error::Tls {
+                reason: "amqps:// needs the `tls` feature of amqp091".into(),
+            });
         }
         let started = Instant::now();
         let timeout = opts.connection_timeout;
@@ -84,6 +86,17 @@ impl Connection {
             Err(_) => return Err(Error::Timeout(TimeoutKind::Connect)),
         };
         let _ = stream.set_nodelay(true);
+        #[cfg(feature = "tls")]
+        if config.options.tls {
+            let left = timeout.saturating_sub(started.elapsed());
+            let tls =
+                match tokio::time::timeout(left, tls::handshake(stream, &config.options)).await {
+                    Ok(tls) => tls?,
+                    Err(_) => return Err(Error::Timeout(TimeoutKind::Connect)),
+                };
+            config.options.connection_timeout = timeout.saturating_sub(started.elapsed());
+            return Self::connect_stream(tls, config).await;
+        }
         config.options.connection_timeout = timeout.saturating_sub(started.elapsed());
         Self::connect_stream(stream, config).await
     }

@@ -56,6 +56,8 @@ pub(crate) struct Channel {
     pub(crate) publish_names: (ShortStr, ShortStr),
     /// What our `channel.close` said, for the event once it is done.
     pub(crate) close_reason: Option<crate::CloseReason>,
+    /// The server's `channel.close` that crossed ours, until our close-ok.
+    pub(crate) server_close: Option<crate::CloseReason>,
     /// In confirm mode: the sequence number of the next publish.
     pub(crate) next_confirm_seq: Option<u64>,
     /// `false` while the server has paused publishing (`channel.flow`).
@@ -71,6 +73,7 @@ impl Channel {
             assembly: Assembly::default(),
             publish_names: Default::default(),
             close_reason: None,
+            server_close: None,
             next_confirm_seq: None,
             flow_active: true,
         }

@@ -1183,17 +1183,16 @@ impl Connection {
         if let Method::ChannelClose(c) = &method {
             encode_method(&mut self.out, channel, &ChannelCloseOk {});
             let reason = reason_from(c.reply_code, &c.reply_text, c.class_id, c.method_id);
-            let closing = ch.phase == ChannelPhase::Closing;
+            if ch.phase == ChannelPhase::Closing {
+                // Both sides closed at once. The server still answers our
+                // close with close-ok: the channel ends then, with the
+                // server's reason (it closed first, and says why).
+                ch.server_close = Some(reason);
+                return;
+            }
             let Some(ch) = self.channels.remove(&channel) else {
                 return;
             };
-            if closing {
-                // Both sides closed: our close is done.
-                for rpc in ch.rpcs {
-                    self.complete(rpc.id, Ok(Reply::Method(ChannelCloseOk {}.into())));
-                }
-                return self.channel_closed_by_us(channel, ch.close_reason);
-            }
             let err = Error::ChannelClosed {
                 channel,
                 reason,
@@ -1222,10 +1221,30 @@ impl Connection {
                 match &method {
                     Method::ChannelOpenOk(_) => ch.phase = ChannelPhase::Open,
                     Method::ChannelCloseOk(_) => {
-                        let reason = ch.close_reason.take();
+                        let ours = ch.close_reason.take();
+                        let theirs = ch.server_close.take();
                         self.channels.remove(&channel);
-                        self.complete(rpc.id, Ok(Reply::Method(method)));
-                        return self.channel_closed_by_us(channel, reason);
+                        return match theirs {
+                            // The server had closed the channel (a 404 for
+                            // an earlier publish, say): that is what the
+                            // application must hear, also from its close.
+                            Some(reason) => {
+                                let err = Error::ChannelClosed {
+                                    channel,
+                                    reason,
+                                    by: Initiator::Server,
+                                };
+                                self.complete(rpc.id, Err(err.clone()));
+                                self.events.push_back(Event::ChannelClosed {
+                                    channel,
+                                    error: err,
+                                });
+                            }
+                            None => {
+                                self.complete(rpc.id, Ok(Reply::Method(method)));
+                                self.channel_closed_by_us(channel, ours);
+                            }
+                        };
                     }
                     Method::BasicCancelOk(ok) => {
                         ch.consumers.remove(&ok.consumer_tag);

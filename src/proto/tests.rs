@@ -1265,3 +1265,42 @@ fn recover_waits_for_recover_ok_as_the_errata_say() {
         None
     );
 }
+
+#[test]
+fn closes_crossing_on_a_channel_end_with_the_servers_reason() {
+    let mut h = Harness::new();
+    h.connect();
+    let ch = h.open_channel();
+    let close = h
+        .conn
+        .close_channel(ch, ReplyCode::REPLY_SUCCESS, "bye")
+        .unwrap();
+    h.sent();
+    // The server had closed the channel (404 for an earlier publish) before
+    // it saw our close; it answers our close with close-ok afterwards.
+    h.feed(&[m(
+        ch,
+        ChannelClose {
+            reply_code: 404,
+            reply_text: "NOT_FOUND - no exchange 'x' in vhost '/'".into(),
+            class_id: 60,
+            method_id: 40,
+        },
+    )]);
+    assert!(matches!(
+        h.sent_methods().as_slice(),
+        [Method::ChannelCloseOk(_)]
+    ));
+    assert!(h.events().is_empty(), "the channel ends at our close-ok");
+    h.feed(&[m(ch, ChannelCloseOk::default())]);
+    let ev = h.events();
+    assert!(
+        matches!(&ev[0], Event::Completed { id, result: Err(e) } if *id == close && e.reply_code() == Some(ReplyCode::NOT_FOUND)),
+        "{ev:?}"
+    );
+    assert!(
+        matches!(&ev[1], Event::ChannelClosed { error, .. } if error.reply_code() == Some(ReplyCode::NOT_FOUND))
+    );
+    assert!(h.conn.is_open(), "no protocol error");
+    assert_eq!(h.open_channel(), ch, "the id is free again");
+}
