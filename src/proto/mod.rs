@@ -28,6 +28,7 @@
 
 mod channel;
 mod content;
+pub mod fuzzing;
 mod handshake;
 
 use std::collections::{BTreeMap, VecDeque};
