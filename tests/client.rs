@@ -800,7 +800,7 @@ async fn unroutable_mandatory_messages_come_back_before_their_ack() {
     let conn = connect().await;
     let ch = conn.open_channel().await.unwrap();
     ch.confirm_select(NoWait::default()).await.unwrap();
-    let mut returns = ch.returns();
+    let mut returns = ch.returns().unwrap();
     let mandatory = BasicPublishOptions {
         mandatory: true,
         ..Default::default()
@@ -909,5 +909,32 @@ async fn closing_a_channel_the_server_closed_reports_the_servers_error() {
     assert_eq!(err.reply_code(), Some(ReplyCode::NOT_FOUND), "{err}");
     assert!(conn.is_open(), "a channel error, not a connection error");
     conn.open_channel().await.unwrap();
+    conn.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn confirm_select_with_no_wait() {
+    let conn = connect().await;
+    let ch = conn.open_channel().await.unwrap();
+    let q = temp_queue(&ch).await;
+    within(
+        "confirm.select no-wait",
+        ch.confirm_select(NoWait { no_wait: true }),
+    )
+    .await
+    .unwrap();
+    let c = ch
+        .basic_publish(
+            "",
+            &q,
+            Default::default(),
+            &BasicProperties::default(),
+            b"x",
+        )
+        .await
+        .unwrap();
+    assert_eq!(within("confirm", c.wait()).await.unwrap(), Confirm::Ack);
+    // The next request on the channel is answered normally.
+    temp_queue(&ch).await;
     conn.close().await.unwrap();
 }

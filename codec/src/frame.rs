@@ -250,7 +250,17 @@ impl FrameDecoder {
             )
             .in_frame(self.position, frame_type, channel));
         }
-        let total = size + FRAME_OVERHEAD;
+        // On 16/32-bit targets with no limit the size may not fit a usize: too large.
+        let Some(total) = size.checked_add(FRAME_OVERHEAD) else {
+            return Err(DecodeError::new(
+                DecodeErrorKind::FrameTooLarge {
+                    size: total,
+                    max: self.max_frame_size,
+                },
+                0,
+            )
+            .in_frame(self.position, frame_type, channel));
+        };
         let Some(&end) = buf.get(total - 1) else {
             return Ok(None);
         };

@@ -12,7 +12,7 @@ use crate::proto::{GetMessage, Reply};
 use crate::Error;
 
 use super::confirm::{PublishConfirm, Returns};
-use super::driver::{end_route, ChannelState, Route, RETURNS_CAPACITY, WRITE_HIGH_WATER};
+use super::driver::{ChannelState, Route, RETURNS_CAPACITY, WRITE_HIGH_WATER};
 use super::options::*;
 use super::{Connection, Consumer, ConsumerEnd};
 
@@ -432,10 +432,12 @@ impl Channel {
     /// (`basic.return`), replacing an earlier collector. Without one,
     /// returned messages are dropped (and logged at debug level). At most
     /// 1024 wait unread; more are dropped with a warning.
-    pub fn returns(&self) -> Returns {
+    pub fn returns(&self) -> Result<Returns, Error> {
         let (tx, rx) = mpsc::channel(RETURNS_CAPACITY);
-        self.conn.shared.lock().returns.insert(self.id, tx);
-        Returns { rx }
+        let mut inner = self.conn.shared.lock();
+        self.usable(&inner)?;
+        inner.returns.insert(self.id, tx);
+        Ok(Returns { rx })
     }
 
     /// Fetches one message, or `None` when the queue is empty.
@@ -506,13 +508,11 @@ impl Channel {
             };
             // Routed before the request goes out: deliveries may follow consume-ok at once.
             let request = inner.core.request(self.id, method.into())?;
-            inner.consumers.entry(self.id).or_default().insert(
-                tag_short,
-                Route {
-                    tx,
-                    end: end.clone(),
-                },
-            );
+            inner
+                .consumers
+                .entry(self.id)
+                .or_default()
+                .insert(tag_short, Route::new(tx, end.clone()));
             let rx = request.map(|id| {
                 let (tx, rx) = oneshot::channel();
                 inner.pending.insert(id, tx);
@@ -542,7 +542,7 @@ impl Channel {
             .get_mut(&self.id)
             .and_then(|routes| routes.remove(tag.as_bytes()));
         if let Some(route) = route {
-            end_route(route, why);
+            inner.end_route(route, why);
         }
     }
 
@@ -647,9 +647,12 @@ impl Channel {
         let rx = {
             let mut inner = self.conn.shared.lock();
             self.usable(&inner)?;
-            let request = inner
-                .core
-                .close_channel(self.id, ReplyCode::REPLY_SUCCESS, text)?;
+            let request = inner.core.close_channel(
+                self.id,
+                ReplyCode::REPLY_SUCCESS,
+                text,
+                std::time::Instant::now(),
+            )?;
             let (tx, rx) = oneshot::channel();
             inner.pending.insert(request, tx);
             rx

@@ -16,7 +16,7 @@
 use std::collections::HashMap;
 use std::future::pending;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadHalf, WriteHalf};
@@ -42,6 +42,52 @@ const READ_CHUNK: usize = 64 * 1024;
 pub(crate) struct Route {
     pub(crate) tx: mpsc::Sender<Delivery>,
     pub(crate) end: Arc<Mutex<Option<ConsumerEnd>>>,
+    /// Deliveries that did not fit the consumer's queue, in order. While any
+    /// route has some, the reader does not read the socket (back-pressure);
+    /// at most one read's worth of frames end up here.
+    pub(crate) overflow: std::collections::VecDeque<Delivery>,
+}
+
+impl Route {
+    pub(crate) fn new(tx: mpsc::Sender<Delivery>, end: Arc<Mutex<Option<ConsumerEnd>>>) -> Self {
+        Route {
+            tx,
+            end,
+            overflow: Default::default(),
+        }
+    }
+
+    /// Queues a delivery for the consumer, in order.
+    fn push(&mut self, d: Delivery) {
+        if !self.overflow.is_empty() {
+            self.overflow.push_back(d);
+            return;
+        }
+        match self.tx.try_send(d) {
+            Ok(()) => {}
+            Err(mpsc::error::TrySendError::Full(d)) => self.overflow.push_back(d),
+            Err(mpsc::error::TrySendError::Closed(d)) => {
+                tracing::debug!(channel = d.channel, consumer = %d.consumer_tag, "consumer dropped; delivery dropped");
+            }
+        }
+    }
+
+    /// Moves what fits from the overflow into the consumer's queue.
+    fn flush(&mut self) {
+        while let Some(d) = self.overflow.pop_front() {
+            match self.tx.try_send(d) {
+                Ok(()) => {}
+                Err(mpsc::error::TrySendError::Full(d)) => {
+                    self.overflow.push_front(d);
+                    return;
+                }
+                Err(mpsc::error::TrySendError::Closed(_)) => {
+                    self.overflow.clear();
+                    return;
+                }
+            }
+        }
+    }
 }
 
 /// What a channel handle shares with the driver.
@@ -58,6 +104,8 @@ pub(crate) struct Inner {
     pub(crate) pending: HashMap<RequestId, oneshot::Sender<Result<Reply, Error>>>,
     /// channel -> consumer tag -> route
     pub(crate) consumers: HashMap<u16, HashMap<ShortStr, Route>>,
+    /// Routes of ended consumers whose overflow the application has not read yet.
+    pub(crate) draining: Vec<Route>,
     pub(crate) channels: HashMap<u16, Arc<ChannelState>>,
     pub(crate) connected: Option<oneshot::Sender<Result<(), Error>>>,
     pub(crate) closed: Option<Error>,
@@ -99,6 +147,7 @@ impl Shared {
                 core,
                 pending: HashMap::new(),
                 consumers: HashMap::new(),
+                draining: Vec::new(),
                 channels: HashMap::new(),
                 connected: Some(tx),
                 closed: None,
@@ -133,9 +182,12 @@ impl Inner {
         self.closed.clone()
     }
 
-    /// Handles every queued event but deliveries that do not fit: the first
-    /// of those is returned with its queue, for the reader to wait on.
-    fn dispatch(&mut self, signals: &Signals<'_>) -> Option<(mpsc::Sender<Delivery>, Delivery)> {
+    /// Handles every queued event. Never waits: deliveries that do not fit
+    /// their consumer's queue go to its overflow (and the reader then stops
+    /// reading), so closes and replies are never held up behind them, and
+    /// a channel id the core frees is released here, under the same lock as
+    /// the input that freed it.
+    fn dispatch(&mut self, signals: &Signals<'_>) {
         while let Some(event) = self.core.poll_event() {
             match event {
                 Event::Connected => {
@@ -149,21 +201,14 @@ impl Inner {
                     }
                 }
                 Event::Delivery(d) => {
-                    let Some(route) = self
+                    match self
                         .consumers
-                        .get(&d.channel)
-                        .and_then(|c| c.get(&d.consumer_tag))
-                    else {
-                        tracing::debug!(channel = d.channel, consumer = %d.consumer_tag, "delivery for no consumer; dropped");
-                        continue;
-                    };
-                    match route.tx.try_send(d) {
-                        Ok(()) => {}
-                        Err(mpsc::error::TrySendError::Full(d)) => {
-                            return Some((route.tx.clone(), d))
-                        }
-                        Err(mpsc::error::TrySendError::Closed(d)) => {
-                            tracing::debug!(channel = d.channel, consumer = %d.consumer_tag, "consumer dropped; delivery dropped");
+                        .get_mut(&d.channel)
+                        .and_then(|c| c.get_mut(&d.consumer_tag))
+                    {
+                        Some(route) => route.push(d),
+                        None => {
+                            tracing::debug!(channel = d.channel, consumer = %d.consumer_tag, "delivery for no consumer; dropped")
                         }
                     }
                 }
@@ -176,12 +221,13 @@ impl Inner {
                         .get_mut(&channel)
                         .and_then(|c| c.remove(&consumer_tag))
                     {
-                        end_route(route, ConsumerEnd::CancelledByServer);
+                        self.end_route(route, ConsumerEnd::CancelledByServer);
                     }
                 }
                 Event::ChannelClosed { channel, error } => {
                     tracing::debug!(channel, %error, "channel closed");
-                    self.channel_ended(channel, error)
+                    self.channel_ended(channel, error);
+                    signals.flow_changed.notify_waiters();
                 }
                 Event::Closed(error) => {
                     tracing::debug!(%error, "connection closed");
@@ -196,8 +242,10 @@ impl Inner {
                         self.channel_ended(ch, error.clone());
                     }
                     self.closed = Some(error.clone());
+                    self.draining.clear();
                     let _ = signals.closed.send(Some(error));
                     signals.flow_changed.notify_waiters();
+                    signals.drained.notify_waiters();
                 }
                 Event::Returned { channel, message } => match self.returns.get(&channel) {
                     Some(tx) => {
@@ -223,8 +271,14 @@ impl Inner {
                     let verdict = if ack { Confirm::Ack } else { Confirm::Nack };
                     if let Some(waiting) = self.confirms.get_mut(&channel) {
                         if multiple {
-                            let rest = waiting.split_off(&(delivery_tag + 1));
-                            for (_, tx) in std::mem::replace(waiting, rest) {
+                            let settled = match delivery_tag.checked_add(1) {
+                                Some(next) => {
+                                    let rest = waiting.split_off(&next);
+                                    std::mem::replace(waiting, rest)
+                                }
+                                None => std::mem::take(waiting),
+                            };
+                            for (_, tx) in settled {
                                 let _ = tx.send(Ok(verdict));
                             }
                         } else if let Some(tx) = waiting.remove(&delivery_tag) {
@@ -247,7 +301,45 @@ impl Inner {
                 }
             }
         }
-        None
+    }
+
+    /// Whether some consumer has deliveries waiting for room (the reader
+    /// then does not read), and the queue of the first such consumer.
+    fn overflowing(&self) -> Option<mpsc::Sender<Delivery>> {
+        self.consumers
+            .values()
+            .flat_map(|routes| routes.values())
+            .chain(self.draining.iter())
+            .find(|r| !r.overflow.is_empty())
+            .map(|r| r.tx.clone())
+    }
+
+    /// There is room in some queue again: move overflow along.
+    fn flush_overflow(&mut self) {
+        for route in self
+            .consumers
+            .values_mut()
+            .flat_map(|routes| routes.values_mut())
+        {
+            route.flush();
+        }
+        for route in &mut self.draining {
+            route.flush();
+        }
+        self.draining.retain(|r| !r.overflow.is_empty());
+    }
+
+    /// A consumer ended: it learns why; deliveries it has not taken yet stay
+    /// readable (its queue ends after them).
+    pub(crate) fn end_route(&mut self, route: Route, why: ConsumerEnd) {
+        {
+            let mut end = route.end.lock().unwrap_or_else(|e| e.into_inner());
+            end.get_or_insert(why);
+        }
+        if !route.overflow.is_empty() && !self.core.is_closed() {
+            self.draining.push(route);
+        }
+        // Otherwise dropping the sender ends the consumer's stream once it is drained.
     }
 
     /// A channel is gone: its handle learns why, its consumers end.
@@ -258,7 +350,7 @@ impl Inner {
         }
         if let Some(routes) = self.consumers.remove(&channel) {
             for (_, route) in routes {
-                end_route(route, ConsumerEnd::Closed(error.clone()));
+                self.end_route(route, ConsumerEnd::Closed(error.clone()));
             }
         }
         // Publishes not yet confirmed fail with the close reason: they were
@@ -275,6 +367,7 @@ pub(crate) struct Signals<'a> {
     closed: &'a watch::Sender<Option<Error>>,
     blocked: &'a watch::Sender<Option<String>>,
     flow_changed: &'a Notify,
+    drained: &'a Notify,
 }
 
 impl Shared {
@@ -283,14 +376,9 @@ impl Shared {
             closed: &self.closed_tx,
             blocked: &self.blocked_tx,
             flow_changed: &self.flow_changed,
+            drained: &self.drained,
         }
     }
-}
-
-pub(crate) fn end_route(route: Route, why: ConsumerEnd) {
-    let mut end = route.end.lock().unwrap_or_else(|e| e.into_inner());
-    end.get_or_insert(why);
-    // Dropping the sender ends the consumer's stream once it is drained.
 }
 
 /// Starts the reader and writer tasks on `stream`.
@@ -313,83 +401,71 @@ async fn sleep_until(deadline: Option<Instant>) {
 }
 
 async fn read_loop<S: AsyncRead>(shared: Arc<Shared>, mut rd: ReadHalf<S>) {
+    let _guard = EndOnExit(shared.clone());
     let mut buf = BytesMut::with_capacity(READ_CHUNK);
     loop {
-        let deadline = shared.lock().core.poll_timeout();
+        // Reading pauses while a consumer's queue is full (its overflow holds
+        // what did not fit) and while too much waits to be written (replies
+        // the server's methods call for, on a server that does not read).
+        let (deadline, overflow, backlog) = {
+            let mut inner = shared.lock();
+            let overflow = inner.overflowing();
+            let backlog = inner.core.pending_transmit() >= WRITE_HIGH_WATER;
+            if overflow.is_some() || backlog {
+                // The silence that follows is ours, not the server's.
+                inner.core.reading_paused(Instant::now());
+            }
+            (inner.core.poll_timeout(), overflow, backlog)
+        };
+        let paused = overflow.is_some() || backlog;
         if buf.capacity() - buf.len() < READ_CHUNK / 4 {
             buf.reserve(READ_CHUNK);
         }
+        let room = async {
+            match &overflow {
+                Some(tx) => drop(tx.reserve().await),
+                None => pending::<()>().await,
+            }
+        };
+        let drained = shared.drained.notified();
         // Events are dispatched under the same lock as the input that made
-        // them, so a channel id the core frees cannot be reused by a handle
+        // them: a channel id the core frees cannot be reused by a handle
         // before the driver has seen that channel end.
-        let mut blocked = tokio::select! {
-            read = rd.read_buf(&mut buf) => {
+        tokio::select! {
+            read = rd.read_buf(&mut buf), if !paused => {
                 let mut inner = shared.lock();
                 match read {
                     Ok(0) => inner.core.handle_eof(),
                     Ok(_) => inner.core.handle_input(&mut buf, Instant::now()),
                     Err(e) => inner.core.handle_io_error(e),
                 }
-                inner.dispatch(&shared.signals())
+                inner.dispatch(&shared.signals());
             }
             _ = sleep_until(deadline) => {
                 let mut inner = shared.lock();
+                if paused {
+                    inner.core.reading_paused(Instant::now());
+                }
                 inner.core.handle_timeout(Instant::now());
-                inner.dispatch(&shared.signals())
+                inner.dispatch(&shared.signals());
             }
             _ = shared.reader_wake.notified() => shared.lock().dispatch(&shared.signals()),
-        };
-        // A consumer is full: wait for room without reading more, then go on dispatching.
-        loop {
-            shared.write_ready.notify_one();
-            let Some((tx, delivery)) = blocked.take() else {
-                break;
-            };
-            if !wait_for_room(&shared, tx, delivery).await {
-                break;
-            }
-            blocked = shared.lock().dispatch(&shared.signals());
+            // The permit is dropped at once: flush_overflow sends under the lock.
+            _ = room, if overflow.is_some() => shared.lock().flush_overflow(),
+            _ = drained, if backlog => {}
         }
+        shared.write_ready.notify_one();
         if shared.lock().core.is_closed() {
-            shared.write_ready.notify_one();
             return;
         }
     }
 }
 
-/// Waits until `tx` has room for `delivery`, keeping heartbeats going.
-/// Returns false when the connection ended meanwhile.
-async fn wait_for_room(shared: &Shared, tx: mpsc::Sender<Delivery>, delivery: Delivery) -> bool {
-    loop {
-        let deadline = {
-            let mut inner = shared.lock();
-            inner.core.reading_paused(Instant::now());
-            inner.core.poll_timeout()
-        };
-        tokio::select! {
-            permit = tx.reserve() => {
-                if let Ok(permit) = permit {
-                    permit.send(delivery);
-                }
-                return true;
-            }
-            _ = sleep_until(deadline) => {
-                let mut inner = shared.lock();
-                inner.core.reading_paused(Instant::now());
-                inner.core.handle_timeout(Instant::now());
-                if inner.core.is_closed() {
-                    return false;
-                }
-                drop(inner);
-                shared.write_ready.notify_one();
-            }
-        }
-    }
-}
-
 async fn write_loop<S: AsyncWrite>(shared: Arc<Shared>, mut wr: WriteHalf<S>) {
+    let _guard = EndOnExit(shared.clone());
+    let mut closed = shared.closed_tx.subscribe();
     loop {
-        let (bytes, closed) = {
+        let (bytes, is_closed) = {
             let mut inner = shared.lock();
             (
                 inner.core.take_transmit(Instant::now()),
@@ -399,7 +475,23 @@ async fn write_loop<S: AsyncWrite>(shared: Arc<Shared>, mut wr: WriteHalf<S>) {
         match bytes {
             Some(bytes) => {
                 tracing::trace!(bytes = bytes.len(), "write");
-                let written = wr.write_all(&bytes).await;
+                // The heartbeat send deadline moved (it is not armed while
+                // bytes wait for us): let the reader re-arm its timer.
+                shared.reader_wake.notify_one();
+                let write = wr.write_all(&bytes);
+                tokio::pin!(write);
+                let written = tokio::select! {
+                    r = &mut write => r,
+                    // The connection ended (a heartbeat timeout, say) while the
+                    // server does not read: give the last bytes a moment, then
+                    // drop the socket instead of waiting forever.
+                    _ = wait_closed(&mut closed) => {
+                        match tokio::time::timeout(Duration::from_secs(1), &mut write).await {
+                            Ok(r) => r,
+                            Err(_) => return,
+                        }
+                    }
+                };
                 shared.drained.notify_waiters();
                 if let Err(e) = written {
                     shared.lock().core.handle_io_error(e);
@@ -407,7 +499,7 @@ async fn write_loop<S: AsyncWrite>(shared: Arc<Shared>, mut wr: WriteHalf<S>) {
                     return;
                 }
             }
-            None if closed => {
+            None if is_closed => {
                 let _ = wr.shutdown().await;
                 shared.drained.notify_waiters();
                 return;
@@ -425,6 +517,32 @@ async fn write_loop<S: AsyncWrite>(shared: Arc<Shared>, mut wr: WriteHalf<S>) {
     }
 }
 
+/// Resolves once the connection has ended.
+async fn wait_closed(rx: &mut watch::Receiver<Option<Error>>) {
+    let _ = rx.wait_for(Option::is_some).await.map(drop);
+}
+
+/// Ends the connection if a driver task stops (normally, or by a panic),
+/// so that no call waits on a task that is gone.
+struct EndOnExit(Arc<Shared>);
+
+impl Drop for EndOnExit {
+    fn drop(&mut self) {
+        let mut inner = self.0.lock();
+        if !inner.core.is_closed() {
+            inner
+                .core
+                .handle_io_error(std::io::Error::other("the connection's driver task ended"));
+        }
+        inner.dispatch(&self.0.signals());
+        drop(inner);
+        self.0.write_ready.notify_one();
+        self.0.reader_wake.notify_one();
+        self.0.drained.notify_waiters();
+        self.0.flow_changed.notify_waiters();
+    }
+}
+
 /// Closes the connection when the last handle goes, if it is still open.
 pub(crate) struct CloseOnDrop(pub(crate) Arc<Shared>);
 
@@ -432,9 +550,11 @@ impl Drop for CloseOnDrop {
     fn drop(&mut self) {
         let mut inner = self.0.lock();
         if inner.core.is_open() {
-            let _ = inner
-                .core
-                .close(ReplyCode::REPLY_SUCCESS, "connection handle dropped");
+            let _ = inner.core.close(
+                ReplyCode::REPLY_SUCCESS,
+                "connection handle dropped",
+                Instant::now(),
+            );
             drop(inner);
             self.0.kick();
         }

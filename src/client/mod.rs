@@ -173,7 +173,7 @@ impl Connection {
             if let Some(e) = inner.closed_error() {
                 return Err(e);
             }
-            let request = inner.core.close(code, text)?;
+            let request = inner.core.close(code, text, Instant::now())?;
             let (tx, rx) = tokio::sync::oneshot::channel();
             inner.pending.insert(request, tx);
             rx

@@ -56,6 +56,8 @@ pub(crate) struct Channel {
     pub(crate) publish_names: (ShortStr, ShortStr),
     /// What our `channel.close` said, for the event once it is done.
     pub(crate) close_reason: Option<crate::CloseReason>,
+    /// When our `channel.close` stops waiting for close-ok.
+    pub(crate) close_deadline: Option<std::time::Instant>,
     /// The server's `channel.close` that crossed ours, until our close-ok.
     pub(crate) server_close: Option<crate::CloseReason>,
     /// In confirm mode: the sequence number of the next publish.
@@ -73,6 +75,7 @@ impl Channel {
             assembly: Assembly::default(),
             publish_names: Default::default(),
             close_reason: None,
+            close_deadline: None,
             server_close: None,
             next_confirm_seq: None,
             flow_active: true,

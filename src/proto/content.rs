@@ -9,6 +9,9 @@ use bytes::{Bytes, BytesMut};
 
 use crate::codec::{BasicProperties, ContentHeader, Method, ReplyCode};
 
+/// Body frames kept as they arrived before they are joined.
+const MAX_PARTS: usize = 16;
+
 /// A protocol violation found while assembling content: the reply code the
 /// connection must close with, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +51,8 @@ pub(crate) enum Assembly {
         method: Method,
         properties: Box<BasicProperties>,
         parts: Vec<Bytes>,
+        /// After [`MAX_PARTS`] frames, the body so far, grown as frames come.
+        joined: Option<BytesMut>,
         remaining: u64,
     },
 }
@@ -105,6 +110,7 @@ impl Assembly {
             method,
             properties: header.properties,
             parts: Vec::new(),
+            joined: None,
             remaining: header.body_size,
         };
         Ok(None)
@@ -113,7 +119,10 @@ impl Assembly {
     /// Takes a body frame. Returns the content when the body is complete.
     pub(crate) fn body(&mut self, payload: Bytes) -> Result<Option<Content>, Violation> {
         let Assembly::Body {
-            parts, remaining, ..
+            parts,
+            joined,
+            remaining,
+            ..
         } = self
         else {
             return Err(Violation::new(
@@ -133,7 +142,22 @@ impl Assembly {
         }
         *remaining -= len;
         if !payload.is_empty() {
-            parts.push(payload);
+            // Many small frames: join them as they come, so that memory
+            // follows the bytes received, not one handle (and one read
+            // buffer kept alive) per frame.
+            if let Some(acc) = joined {
+                acc.extend_from_slice(&payload);
+            } else if parts.len() >= MAX_PARTS {
+                let mut acc =
+                    BytesMut::with_capacity(2 * parts.iter().map(Bytes::len).sum::<usize>());
+                for p in parts.drain(..) {
+                    acc.extend_from_slice(&p);
+                }
+                acc.extend_from_slice(&payload);
+                *joined = Some(acc);
+            } else {
+                parts.push(payload);
+            }
         }
         if *remaining > 0 {
             return Ok(None);
@@ -142,11 +166,19 @@ impl Assembly {
             method,
             properties,
             parts,
+            joined,
             ..
         } = std::mem::take(self)
         else {
             return Ok(None); // matched as Body above
         };
+        if let Some(acc) = joined {
+            return Ok(Some(Content {
+                method,
+                properties,
+                body: acc.freeze(),
+            }));
+        }
         let body = match parts.len() {
             1 => parts.into_iter().next().unwrap_or_default(),
             _ => {

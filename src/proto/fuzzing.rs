@@ -156,10 +156,10 @@ pub fn client_session(data: &[u8]) {
             }
             _ => {
                 let _ = match arg % 4 {
-                    0 => conn.close(ReplyCode::REPLY_SUCCESS, "bye").map(|_| ()),
+                    0 => conn.close(ReplyCode::REPLY_SUCCESS, "bye", now).map(|_| ()),
                     1 => conn.update_secret(b"s", "r").map(|_| ()),
                     _ => conn
-                        .close_channel(channel, ReplyCode::REPLY_SUCCESS, "bye")
+                        .close_channel(channel, ReplyCode::REPLY_SUCCESS, "bye", now)
                         .map(|_| ()),
                 };
             }

@@ -265,6 +265,8 @@ pub struct Connection {
     close_deadline: Option<Instant>,
     last_read: Instant,
     last_write: Instant,
+    /// The latest time the caller gave (deadlines armed by commands start here).
+    clock: Instant,
 }
 
 /// The methods that answer a request. RabbitMQ's extended XML gives
@@ -322,6 +324,7 @@ impl Connection {
             close_deadline: None,
             last_read: now,
             last_write: now,
+            clock: now,
         }
     }
 
@@ -386,6 +389,7 @@ impl Connection {
 
     /// Takes the bytes to write, if any; counts them as written `now` (for heartbeats).
     pub fn take_transmit(&mut self, now: Instant) -> Option<Bytes> {
+        self.clock = self.clock.max(now);
         if self.out.is_empty() {
             return None;
         }
@@ -414,8 +418,17 @@ impl Connection {
                     at(t);
                 }
                 if let Some((send, dead)) = self.heartbeat_deadlines() {
-                    at(send);
+                    // With bytes waiting for the writer there is nothing to
+                    // send early, and a past send deadline would wake us in a loop.
+                    if self.out.is_empty() {
+                        at(send);
+                    }
                     at(dead);
+                }
+                for ch in self.channels.values() {
+                    if let Some(t) = ch.close_deadline {
+                        at(t);
+                    }
                 }
             }
         }
@@ -438,6 +451,7 @@ impl Connection {
     /// Processes the bytes read so far: every complete frame is consumed
     /// from `buf`; a partial frame stays there for the next call.
     pub fn handle_input(&mut self, buf: &mut BytesMut, now: Instant) {
+        self.clock = self.clock.max(now);
         if matches!(self.phase, Phase::Closed) {
             buf.clear();
             return;
@@ -451,7 +465,10 @@ impl Connection {
                     self.finish(Error::UnsupportedProtocol { offered });
                 }
                 Ok(None) => {}
-                Err(e) => self.violation(ReplyCode::FRAME_ERROR, e.to_string(), 0, 0),
+                Err(e) => {
+                    buf.clear();
+                    self.violation(ReplyCode::FRAME_ERROR, e.to_string(), 0, 0);
+                }
             }
             return;
         }
@@ -490,20 +507,22 @@ impl Connection {
             ),
             during,
         );
-        self.socket_gone(err);
+        self.socket_gone(err, true);
     }
 
     /// Reading or writing failed.
     pub fn handle_io_error(&mut self, e: std::io::Error) {
         let during = self.handshake_step();
-        self.socket_gone(Error::io(e, during));
+        self.socket_gone(Error::io(e, during), false);
     }
 
-    fn socket_gone(&mut self, err: Error) {
+    fn socket_gone(&mut self, err: Error, eof: bool) {
         match self.phase {
             Phase::Closed => {}
-            // The close we started is done (the server closes the socket after close-ok).
-            Phase::Closing { .. } => self.close_ok_arrived(),
+            // The server closes the socket after close-ok: our close is done.
+            Phase::Closing { .. } if eof => self.close_ok_arrived(),
+            // Writing our close (or reading its answer) failed.
+            Phase::Closing { .. } => self.close_failed(err),
             _ => self.finish(err),
         }
     }
@@ -520,6 +539,8 @@ impl Connection {
     /// Checks deadlines: handshake, heartbeats (sends one, or fails the
     /// connection after two silent intervals), close.
     pub fn handle_timeout(&mut self, now: Instant) {
+        self.clock = self.clock.max(now);
+        self.channel_close_timeouts(now);
         match self.phase {
             Phase::Closed => {}
             Phase::Closing { .. } => {
@@ -593,17 +614,23 @@ impl Connection {
 
     /// Closes a channel with a reply code and text (200 for a normal close).
     /// Requests still waiting on it fail at once; `channel.close-ok` completes this one.
+    /// If no `close-ok` comes within the close timeout, this request fails
+    /// with [`TimeoutKind::Close`] (the channel id stays in use).
     pub fn close_channel(
         &mut self,
         channel: u16,
         code: ReplyCode,
         text: &str,
+        now: Instant,
     ) -> Result<RequestId, Error> {
         self.check_open()?;
+        self.clock = self.clock.max(now);
         let text = short(text, "reply text")?;
         let id = self.next_id();
+        let deadline = now + self.config.close_timeout;
         let ch = self.channel_mut_open(channel)?;
         ch.phase = ChannelPhase::Closing;
+        ch.close_deadline = Some(deadline);
         ch.close_reason = Some(CloseReason::new(code, text.to_string()));
         let pending: Vec<Rpc> = ch.rpcs.drain(..).collect();
         ch.assembly = Default::default();
@@ -666,7 +693,10 @@ impl Connection {
         let no_wait = method
             .fields()
             .iter()
-            .any(|(name, v)| *name == "no-wait" && *v == crate::codec::ArgValue::Bit(true));
+            // `no-wait` everywhere but confirm.select, which spells it `nowait`.
+            .any(|(name, v)| {
+                matches!(*name, "no-wait" | "nowait") && *v == crate::codec::ArgValue::Bit(true)
+            });
         let responses = expected_responses(info);
         let wants_reply = !responses.is_empty() && !no_wait;
         let id = if wants_reply {
@@ -799,9 +829,11 @@ impl Connection {
     }
 
     /// Closes the connection (200 for a normal close). Every pending
-    /// request fails at once; `connection.close-ok` completes this one.
-    pub fn close(&mut self, code: ReplyCode, text: &str) -> Result<RequestId, Error> {
+    /// request fails at once; `connection.close-ok` completes this one (or
+    /// the close timeout, counted from `now`, fails it).
+    pub fn close(&mut self, code: ReplyCode, text: &str, now: Instant) -> Result<RequestId, Error> {
         self.check_open()?;
+        self.clock = self.clock.max(now);
         let text = short(text, "reply text")?;
         let id = self.next_id();
         let reason = CloseReason::new(code, text.to_string());
@@ -860,7 +892,7 @@ impl Connection {
             error: err,
             request,
         };
-        self.close_deadline = Some(self.last_write.max(self.last_read) + self.config.close_timeout);
+        self.close_deadline = Some(self.clock + self.config.close_timeout);
     }
 
     /// Our `connection.close` is answered (or the socket is gone after it).
@@ -871,6 +903,30 @@ impl Connection {
             }
         }
         self.finish_closing();
+    }
+
+    /// The socket failed while we were closing: the close request fails with that.
+    fn close_failed(&mut self, err: Error) {
+        if let Phase::Closing { request, .. } = &mut self.phase {
+            if let Some(id) = request.take() {
+                self.complete(id, Err(err));
+            }
+        }
+        self.finish_closing();
+    }
+
+    /// Channel closes whose close-ok did not come in time fail their request.
+    fn channel_close_timeouts(&mut self, now: Instant) {
+        let mut expired = Vec::new();
+        for ch in self.channels.values_mut() {
+            if ch.close_deadline.is_some_and(|t| now >= t) {
+                ch.close_deadline = None;
+                expired.extend(ch.rpcs.drain(..).map(|rpc| rpc.id));
+            }
+        }
+        for id in expired {
+            self.complete(id, Err(Error::Timeout(TimeoutKind::Close)));
+        }
     }
 
     fn finish_closing(&mut self) {
@@ -976,9 +1032,29 @@ impl Connection {
         if let Method::ConnectionClose(c) = &method {
             encode_method(&mut self.out, 0, &ConnectionCloseOk {});
             let reason = reason_from(c.reply_code, &c.reply_text, c.class_id, c.method_id);
-            match self.phase {
-                // Both sides closed at once: ours is done too.
-                Phase::Closing { .. } => self.close_ok_arrived(),
+            match &mut self.phase {
+                // Both sides closed at once. Our application's close ends
+                // with the server's reason (a 320 shutdown says more than
+                // our 200); a close of ours for a violation keeps its reason.
+                Phase::Closing { error, request } => {
+                    if matches!(
+                        error,
+                        Error::ConnectionClosed {
+                            by: Initiator::Application,
+                            ..
+                        }
+                    ) {
+                        *error = Error::ConnectionClosed {
+                            reason,
+                            by: Initiator::Server,
+                        };
+                        let error = error.clone();
+                        if let Some(id) = request.take() {
+                            self.complete(id, Err(error));
+                        }
+                    }
+                    self.close_ok_arrived();
+                }
                 Phase::Closed => {}
                 _ => self.finish(Error::ConnectionClosed {
                     reason,
@@ -1208,6 +1284,15 @@ impl Connection {
             });
             return;
         }
+        // A close-ok after our close timed out: the channel ends now.
+        if ch.phase == ChannelPhase::Closing
+            && ch.rpcs.is_empty()
+            && matches!(method, Method::ChannelCloseOk(_))
+        {
+            let reason = ch.close_reason.take();
+            self.channels.remove(&channel);
+            return self.channel_closed_by_us(channel, reason);
+        }
         // A reply to the oldest request?
         if let Some(rpc) = ch.rpcs.front() {
             if rpc.answered_by(&method) {
@@ -1258,6 +1343,18 @@ impl Connection {
         match method {
             Method::BasicDeliver(_) | Method::BasicReturn(_) if ch.phase == ChannelPhase::Open => {
                 ch.assembly.start(method)
+            }
+            Method::BasicAck(_) | Method::BasicNack(_) if ch.next_confirm_seq.is_none() => {
+                let (class_id, method_id) = (method.class_id(), method.method_id());
+                self.violation(
+                    ReplyCode::COMMAND_INVALID,
+                    format!(
+                        "{} on channel {channel}, which is not in confirm mode",
+                        method.name()
+                    ),
+                    class_id,
+                    method_id,
+                );
             }
             Method::BasicAck(a) => self.events.push_back(Event::Confirm {
                 channel,

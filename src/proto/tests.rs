@@ -427,7 +427,7 @@ fn channels_are_allocated_lowest_first_and_reused() {
     assert_eq!(h.open_channel(), 3);
     let id = h
         .conn
-        .close_channel(2, ReplyCode::REPLY_SUCCESS, "bye")
+        .close_channel(2, ReplyCode::REPLY_SUCCESS, "bye", h.now)
         .unwrap();
     assert!(matches!(
         h.sent_methods().as_slice(),
@@ -989,7 +989,10 @@ fn application_close_waits_for_close_ok() {
         .request(ch, BasicQos::default().into())
         .unwrap()
         .unwrap();
-    let close = h.conn.close(ReplyCode::REPLY_SUCCESS, "bye").unwrap();
+    let close = h
+        .conn
+        .close(ReplyCode::REPLY_SUCCESS, "bye", h.now)
+        .unwrap();
     let sent = h.sent_methods();
     assert!(
         matches!(sent.last(), Some(Method::ConnectionClose(c)) if c.reply_code == 200 && c.reply_text == "bye")
@@ -1015,7 +1018,10 @@ fn application_close_waits_for_close_ok() {
 fn close_without_close_ok_times_out() {
     let mut h = Harness::new();
     h.connect();
-    let close = h.conn.close(ReplyCode::REPLY_SUCCESS, "bye").unwrap();
+    let close = h
+        .conn
+        .close(ReplyCode::REPLY_SUCCESS, "bye", h.now)
+        .unwrap();
     h.sent();
     let deadline = h.conn.poll_timeout().expect("close deadline");
     assert_eq!(deadline, h.now + Duration::from_secs(10));
@@ -1113,6 +1119,9 @@ fn server_cancel_flow_and_confirms_become_events() {
             }
             .into(),
         )
+        .unwrap();
+    h.conn
+        .request(ch, ConfirmSelect { nowait: true }.into())
         .unwrap();
     h.sent();
     h.feed(&[
@@ -1273,7 +1282,7 @@ fn closes_crossing_on_a_channel_end_with_the_servers_reason() {
     let ch = h.open_channel();
     let close = h
         .conn
-        .close_channel(ch, ReplyCode::REPLY_SUCCESS, "bye")
+        .close_channel(ch, ReplyCode::REPLY_SUCCESS, "bye", h.now)
         .unwrap();
     h.sent();
     // The server had closed the channel (404 for an earlier publish) before
@@ -1303,4 +1312,138 @@ fn closes_crossing_on_a_channel_end_with_the_servers_reason() {
     );
     assert!(h.conn.is_open(), "no protocol error");
     assert_eq!(h.open_channel(), ch, "the id is free again");
+}
+
+#[test]
+fn acks_on_a_channel_not_in_confirm_mode_are_invalid() {
+    let mut h = Harness::new();
+    h.connect();
+    let ch = h.open_channel();
+    h.feed(&[m(
+        ch,
+        BasicAck {
+            delivery_tag: 1,
+            multiple: false,
+        },
+    )]);
+    h.expect_library_close(ReplyCode::COMMAND_INVALID);
+}
+
+#[test]
+fn confirm_select_nowait_expects_no_reply() {
+    let mut h = Harness::new();
+    h.connect();
+    let ch = h.open_channel();
+    assert_eq!(
+        h.conn
+            .request(ch, ConfirmSelect { nowait: true }.into())
+            .unwrap(),
+        None
+    );
+    assert!(h
+        .conn
+        .request(ch, ConfirmSelect { nowait: false }.into())
+        .unwrap()
+        .is_some());
+}
+
+#[test]
+fn the_close_timeout_counts_from_the_close_not_from_the_last_traffic() {
+    let mut h = Harness::new();
+    h.connect();
+    // Idle for a minute, then close.
+    h.now += Duration::from_secs(60);
+    h.conn
+        .close(ReplyCode::REPLY_SUCCESS, "bye", h.now)
+        .unwrap();
+    assert_eq!(h.conn.poll_timeout(), Some(h.now + Duration::from_secs(10)));
+}
+
+#[test]
+fn a_channel_close_without_close_ok_times_out() {
+    let mut h = Harness::new();
+    h.connect();
+    let ch = h.open_channel();
+    let close = h
+        .conn
+        .close_channel(ch, ReplyCode::REPLY_SUCCESS, "bye", h.now)
+        .unwrap();
+    h.sent();
+    let deadline = h.now + Duration::from_secs(10);
+    assert!(h.conn.poll_timeout().is_some_and(|t| t <= deadline));
+    h.conn.handle_timeout(deadline);
+    let done = completed(&h.events());
+    assert!(
+        matches!(done.as_slice(), [(id, Err(Error::Timeout(TimeoutKind::Close)))] if *id == close),
+        "{done:?}"
+    );
+    // The id stays taken: a late close-ok is still understood.
+    assert_eq!(h.open_channel(), ch + 1);
+    h.feed(&[m(ch, ChannelCloseOk::default())]);
+    assert!(h.conn.is_open());
+}
+
+#[test]
+fn no_busy_timer_while_output_waits_for_the_writer() {
+    let mut h = Harness::new();
+    h.feed(&[
+        m(0, start()),
+        m(0, tune(2047, 131_072, 10)),
+        m(0, ConnectionOpenOk::default()),
+    ]);
+    h.sent();
+    h.events();
+    let ch = h.open_channel();
+    // Bytes queued but not taken by a (stalled) writer, past the send deadline.
+    h.conn
+        .publish(
+            ch,
+            &BasicPublish::default(),
+            &BasicProperties::default(),
+            b"x",
+        )
+        .unwrap();
+    let later = h.now + Duration::from_secs(6);
+    let t = h.conn.poll_timeout().unwrap();
+    assert!(
+        t > later,
+        "only the dead-peer deadline remains: {:?}",
+        t - h.now
+    );
+}
+
+#[test]
+fn a_crossing_server_close_ends_an_application_close_with_the_servers_reason() {
+    let mut h = Harness::new();
+    h.connect();
+    let close = h
+        .conn
+        .close(ReplyCode::REPLY_SUCCESS, "bye", h.now)
+        .unwrap();
+    h.sent();
+    h.feed(&[m(
+        0,
+        ConnectionClose {
+            reply_code: 320,
+            reply_text: "CONNECTION_FORCED - shutdown".into(),
+            class_id: 0,
+            method_id: 0,
+        },
+    )]);
+    let ev = h.events();
+    assert!(
+        matches!(&ev[0], Event::Completed { id, result: Err(e) } if *id == close && e.reply_code() == Some(ReplyCode::CONNECTION_FORCED)),
+        "{ev:?}"
+    );
+    assert!(
+        matches!(&ev[1], Event::Closed(e) if e.reply_code() == Some(ReplyCode::CONNECTION_FORCED))
+    );
+}
+
+#[test]
+fn a_garbled_protocol_header_is_consumed() {
+    let mut h = Harness::new();
+    let mut buf = BytesMut::from(&b"ABCDEFGHIJ"[..]);
+    h.conn.handle_input(&mut buf, h.now);
+    assert!(buf.is_empty());
 }

@@ -339,7 +339,7 @@ async fn publish(ch: &Channel, a: PublishArgs) -> Result<(), Failure> {
     let mut confirms = None;
     if a.confirm || a.mandatory {
         // Taken before publishing, so that no return is missed.
-        let returns = ch.returns();
+        let returns = ch.returns()?;
         ch.confirm_select(NoWait::default()).await?;
         confirms = Some(Confirms {
             pending: VecDeque::new(),
