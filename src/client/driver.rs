@@ -475,9 +475,6 @@ async fn write_loop<S: AsyncWrite>(shared: Arc<Shared>, mut wr: WriteHalf<S>) {
         match bytes {
             Some(bytes) => {
                 tracing::trace!(bytes = bytes.len(), "write");
-                // The heartbeat send deadline moved (it is not armed while
-                // bytes wait for us): let the reader re-arm its timer.
-                shared.reader_wake.notify_one();
                 let write = wr.write_all(&bytes);
                 tokio::pin!(write);
                 let written = tokio::select! {

@@ -418,11 +418,7 @@ impl Connection {
                     at(t);
                 }
                 if let Some((send, dead)) = self.heartbeat_deadlines() {
-                    // With bytes waiting for the writer there is nothing to
-                    // send early, and a past send deadline would wake us in a loop.
-                    if self.out.is_empty() {
-                        at(send);
-                    }
+                    at(send);
                     at(dead);
                 }
                 for ch in self.channels.values() {
@@ -558,8 +554,15 @@ impl Connection {
                         self.finish(Error::Timeout(TimeoutKind::Heartbeat));
                         return;
                     }
-                    if now >= send && self.out.is_empty() {
-                        Frame::Heartbeat { channel: 0 }.encode(&mut self.out);
+                    if now >= send {
+                        if self.out.is_empty() {
+                            Frame::Heartbeat { channel: 0 }.encode(&mut self.out);
+                        } else {
+                            // Bytes already wait for the writer (stalled by a
+                            // server that does not read): no heartbeat needed,
+                            // and the next deadline must not stay in the past.
+                            self.last_write = now;
+                        }
                     }
                 }
             }
