@@ -938,3 +938,39 @@ async fn confirm_select_with_no_wait() {
     temp_queue(&ch).await;
     conn.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropping_a_consumer_cancels_it() {
+    let conn = connect().await;
+    let ch = conn.open_channel().await.unwrap();
+    let q = temp_queue(&ch).await;
+    let consumer = ch
+        .basic_consume(&q, BasicConsumeOptions::default(), FieldTable::new())
+        .await
+        .unwrap();
+    let passive = QueueDeclareOptions {
+        passive: true,
+        ..Default::default()
+    };
+    assert_eq!(
+        ch.queue_declare(&q, passive, FieldTable::new())
+            .await
+            .unwrap()
+            .consumer_count,
+        1
+    );
+    drop(consumer);
+    within("consumer count", async {
+        while ch
+            .queue_declare(&q, passive, FieldTable::new())
+            .await
+            .unwrap()
+            .consumer_count
+            != 0
+        {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await;
+    conn.close().await.unwrap();
+}

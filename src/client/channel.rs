@@ -546,6 +546,29 @@ impl Channel {
         }
     }
 
+    /// A dropped consumer: cancel it without waiting (see `Consumer`'s `Drop`).
+    pub(crate) fn cancel_on_drop(&self, consumer_tag: &str) {
+        let Ok(tag) = ShortStr::copy_from_str(consumer_tag) else {
+            return;
+        };
+        let mut inner = self.conn.shared.lock();
+        let route = inner
+            .consumers
+            .get_mut(&self.id)
+            .and_then(|routes| routes.remove(consumer_tag.as_bytes()));
+        let Some(route) = route else { return };
+        drop(route);
+        if self.usable(&inner).is_ok() && inner.core.channel_is_open(self.id) {
+            let cancel = BasicCancel {
+                consumer_tag: tag,
+                no_wait: true,
+            };
+            let _ = inner.core.request(self.id, cancel.into());
+            drop(inner);
+            self.conn.shared.kick();
+        }
+    }
+
     /// Cancels a consumer; its stream ends after the deliveries already queued.
     pub async fn basic_cancel(&self, consumer_tag: &str, no_wait: bool) -> Result<(), Error> {
         self.call(

@@ -71,3 +71,15 @@ impl Consumer {
         self.channel.basic_cancel(&self.tag, false).await
     }
 }
+
+/// Dropping a consumer that has not ended cancels it (`basic.cancel` with
+/// no-wait), so that the broker stops sending to a queue nobody reads;
+/// messages it delivered and nobody acknowledged go back to the queue when
+/// the channel closes.
+impl Drop for Consumer {
+    fn drop(&mut self) {
+        if self.end_reason().is_none() {
+            self.channel.cancel_on_drop(&self.tag);
+        }
+    }
+}
