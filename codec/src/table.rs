@@ -9,7 +9,7 @@
 use bytes::{BufMut, Bytes, BytesMut};
 
 use crate::error::{DecodeError, DecodeErrorKind};
-use crate::types::{put_long_bytes, LongStr, Reader, ShortStr};
+use crate::types::{put_long_bytes, LongStr, Reader, ShortStr, ShortStrTooLong};
 
 /// How deep tables and arrays may nest inside each other before decoding
 /// fails (instead of recursing without bound on hostile input).
@@ -266,19 +266,28 @@ impl FieldTable {
     /// appends one.
     ///
     /// # Panics
-    /// When `name` is longer than 255 bytes (names are written by programs,
-    /// not peers; use [`FieldTable::push`] with a checked [`ShortStr`] otherwise).
+    /// When `name` is longer than 255 bytes (names written in a program;
+    /// for names that come from input use [`FieldTable::try_insert`]).
     pub fn insert(&mut self, name: &str, value: impl Into<FieldValue>) {
+        if let Err(e) = self.try_insert(name, value) {
+            panic!("field table name: {e}");
+        }
+    }
+
+    /// [`insert`](FieldTable::insert), failing instead of panicking on a
+    /// name longer than 255 bytes.
+    pub fn try_insert(
+        &mut self,
+        name: &str,
+        value: impl Into<FieldValue>,
+    ) -> Result<(), ShortStrTooLong> {
         let value = value.into();
         if let Some(slot) = self.0.iter_mut().find(|(k, _)| k == name) {
             slot.1 = value;
-            return;
+            return Ok(());
         }
-        let key = match ShortStr::copy_from_str(name) {
-            Ok(key) => key,
-            Err(e) => panic!("field table name: {e}"),
-        };
-        self.0.push((key, value));
+        self.0.push((ShortStr::copy_from_str(name)?, value));
+        Ok(())
     }
 
     /// Appends an entry as is (duplicates allowed, order kept).
@@ -449,6 +458,18 @@ mod tests {
         let err = decode(&[0, 0, 0, 3, 1, b'k', b'Z']).unwrap_err();
         assert_eq!(err.kind, DecodeErrorKind::UnknownFieldType { tag: b'Z' });
         assert_eq!(err.offset, 6);
+    }
+
+    #[test]
+    fn long_names_are_an_error_with_try_insert() {
+        let mut t = FieldTable::new();
+        let long = "n".repeat(256);
+        assert_eq!(t.try_insert(&long, 1i32), Err(ShortStrTooLong { len: 256 }));
+        assert!(t.is_empty());
+        t.try_insert("ok", 1i32).unwrap();
+        t.try_insert("ok", 2i32).unwrap();
+        assert_eq!(t.get("ok"), Some(&FieldValue::I32(2)));
+        assert_eq!(t.len(), 1);
     }
 
     #[test]
