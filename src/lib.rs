@@ -17,7 +17,7 @@ pub use amqp091_codec as codec;
 mod client;
 mod error;
 pub mod proto;
-mod uri;
+pub mod uri;
 
 pub use client::*;
 pub use codec::{BasicProperties, FieldTable, FieldValue, LongStr, ReplyCode, ShortStr};
