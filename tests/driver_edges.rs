@@ -2,115 +2,19 @@
 //! a full consumer while the application closes or opens channels, a
 //! publisher paused by flow when its channel closes, a hostile ack, a
 //! server that stops reading.
+mod common;
+
 use std::time::Duration;
 
 use amqp091::codec::method::*;
-use amqp091::codec::{ContentHeader, Frame, FrameDecoder, Method, ProtocolHeader};
+use amqp091::codec::{ContentHeader, Frame, Method};
 use amqp091::{BasicConsumeOptions, Connection, ConnectionOptions};
 use bytes::{Bytes, BytesMut};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, DuplexStream};
+use common::peer::Peer;
+use tokio::io::{AsyncWriteExt, DuplexStream};
 
-struct Peer<S> {
-    sock: S,
-    buf: BytesMut,
-    decoder: FrameDecoder,
-}
-
-impl<S: AsyncRead + AsyncWrite + Unpin> Peer<S> {
-    async fn send(&mut self, frames: &[Frame]) {
-        let mut out = BytesMut::new();
-        for f in frames {
-            f.encode(&mut out);
-        }
-        self.sock.write_all(&out).await.expect("peer write");
-    }
-    async fn send_method(&mut self, channel: u16, method: impl Into<Method>) {
-        self.send(&[Frame::Method {
-            channel,
-            method: method.into(),
-        }])
-        .await
-    }
-    async fn recv(&mut self) -> Option<Frame> {
-        loop {
-            if let Some(f) = self.decoder.decode_frame(&mut self.buf).expect("valid") {
-                return Some(f);
-            }
-            if self.sock.read_buf(&mut self.buf).await.ok()? == 0 {
-                return None;
-            }
-        }
-    }
-    async fn recv_method(&mut self) -> (u16, Method) {
-        loop {
-            match self.recv().await.expect("client frame") {
-                Frame::Method { method, channel } => return (channel, method),
-                _ => continue,
-            }
-        }
-    }
-    async fn handshake(&mut self, heartbeat: u16) {
-        let mut header = [0u8; 8];
-        self.sock.read_exact(&mut header).await.unwrap();
-        assert_eq!(header, ProtocolHeader::AMQP_0_9_1.to_bytes());
-        self.send_method(
-            0,
-            ConnectionStart {
-                version_major: 0,
-                version_minor: 9,
-                mechanisms: "PLAIN".into(),
-                locales: "en_US".into(),
-                ..Default::default()
-            },
-        )
-        .await;
-        self.recv_method().await;
-        self.send_method(
-            0,
-            ConnectionTune {
-                channel_max: 16,
-                frame_max: 131_072,
-                heartbeat,
-            },
-        )
-        .await;
-        self.recv_method().await;
-        self.recv_method().await;
-        self.send_method(0, ConnectionOpenOk::default()).await;
-    }
-    async fn open_ok(&mut self) -> u16 {
-        let (ch, m) = self.recv_method().await;
-        assert!(matches!(m, Method::ChannelOpen(_)), "{m:?}");
-        self.send_method(ch, ChannelOpenOk::default()).await;
-        ch
-    }
-    async fn deliver(&mut self, ch: u16, tag: &str, n: u64) {
-        self.send(&[
-            Frame::Method {
-                channel: ch,
-                method: BasicDeliver {
-                    consumer_tag: tag.to_string().try_into().unwrap(),
-                    delivery_tag: n,
-                    ..Default::default()
-                }
-                .into(),
-            },
-            Frame::Header {
-                channel: ch,
-                header: ContentHeader::basic(1, Default::default()),
-            },
-            Frame::Body {
-                channel: ch,
-                payload: Bytes::from_static(b"x"),
-            },
-        ])
-        .await;
-    }
-}
-
-fn opts(heartbeat: Option<u16>) -> ConnectionOptions {
+fn opts() -> ConnectionOptions {
     let mut o = ConnectionOptions::from_url("amqp://127.0.0.1:1").unwrap();
-    o.heartbeat = heartbeat;
     o.connection_timeout = Duration::from_secs(5);
     o
 }
@@ -121,16 +25,12 @@ async fn pair(
     bufsize: usize,
 ) -> (Connection, Peer<DuplexStream>) {
     let (client, server) = tokio::io::duplex(bufsize);
-    let mut peer = Peer {
-        sock: server,
-        buf: BytesMut::new(),
-        decoder: FrameDecoder::new(0),
-    };
+    let mut peer = Peer::new(server);
     let srv = tokio::spawn(async move {
         peer.handshake(heartbeat).await;
         peer
     });
-    let mut config = amqp091::proto::Config::from(opts(None));
+    let mut config = amqp091::proto::Config::from(opts());
     cfg(&mut config);
     let conn = Connection::connect_stream(client, config).await.unwrap();
     (conn, srv.await.unwrap())
@@ -164,7 +64,7 @@ async fn consume(
             .await
         }
     });
-    let (channel, m) = peer.recv_method().await;
+    let (channel, m) = peer.recv_method_on().await;
     let Method::BasicConsume(c) = m else {
         panic!("{m:?}")
     };
@@ -269,7 +169,7 @@ async fn a_channel_closed_behind_a_full_consumer_does_not_kill_its_successor() {
     }
     .encode(&mut wire);
     peer.sock.write_all(&wire).await.unwrap();
-    let (c, m) = peer.recv_method().await;
+    let (c, m) = peer.recv_method_on().await;
     assert!(
         c == 2 && matches!(m, Method::ChannelCloseOk(_)),
         "{c} {m:?}"
@@ -307,7 +207,7 @@ async fn a_publisher_paused_by_flow_learns_that_its_channel_closed() {
     let (conn, mut peer) = pair(0, |_| {}, 1 << 20).await;
     let ch = open_channel(&conn, &mut peer).await;
     peer.send_method(1, ChannelFlow { active: false }).await;
-    peer.recv_method().await; // flow-ok
+    peer.recv_method_on().await; // flow-ok
     let publisher = tokio::spawn({
         let ch = ch.clone();
         async move {
@@ -326,7 +226,7 @@ async fn a_publisher_paused_by_flow_learns_that_its_channel_closed() {
         },
     )
     .await;
-    peer.recv_method().await; // close-ok
+    peer.recv_method_on().await; // close-ok
     let err = bounded("publisher", publisher).await.unwrap().unwrap_err();
     assert_eq!(
         err.reply_code(),
@@ -343,7 +243,7 @@ async fn a_multiple_ack_with_the_largest_tag_settles_everything() {
         let ch = ch.clone();
         async move { ch.confirm_select(Default::default()).await }
     });
-    peer.recv_method().await;
+    peer.recv_method_on().await;
     peer.send_method(1, ConfirmSelectOk::default()).await;
     select.await.unwrap().unwrap();
     let confirm = ch
@@ -371,7 +271,7 @@ async fn a_multiple_ack_with_the_largest_tag_settles_everything() {
         }
     });
     let (c, m) = loop {
-        let (c, m) = peer.recv_method().await;
+        let (c, m) = peer.recv_method_on().await;
         if !matches!(m, Method::BasicPublish(_)) {
             break (c, m);
         }

@@ -2,114 +2,20 @@
 //! silence, dropped sockets, another protocol version, malformed frames.
 //! The peer is a TCP listener on 127.0.0.1 speaking with the codec.
 
+mod common;
+
 use std::time::Duration;
 
 use amqp091::codec::method::*;
 use amqp091::codec::raw::write_frame_with;
-use amqp091::codec::{Frame, FrameDecoder, Method, ProtocolHeader};
+use amqp091::codec::{Frame, Method};
 use amqp091::{Connection, ConnectionOptions, Error, Initiator, ReplyCode, TimeoutKind};
 use bytes::BytesMut;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use common::peer;
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 
-/// One accepted connection of the scripted peer.
-struct Peer {
-    sock: TcpStream,
-    buf: BytesMut,
-    decoder: FrameDecoder,
-}
-
-impl Peer {
-    async fn send(&mut self, frames: &[Frame]) {
-        let mut out = BytesMut::new();
-        for f in frames {
-            f.encode(&mut out);
-        }
-        self.sock.write_all(&out).await.expect("peer write");
-    }
-
-    async fn send_method(&mut self, channel: u16, method: impl Into<Method>) {
-        self.send(&[Frame::Method {
-            channel,
-            method: method.into(),
-        }])
-        .await
-    }
-
-    /// The next frame from the client, or `None` when it closed the socket.
-    async fn recv(&mut self) -> Option<Frame> {
-        loop {
-            if let Some(f) = self
-                .decoder
-                .decode_frame(&mut self.buf)
-                .expect("client sends valid frames")
-            {
-                return Some(f);
-            }
-            if self.sock.read_buf(&mut self.buf).await.ok()? == 0 {
-                return None;
-            }
-        }
-    }
-
-    async fn recv_method(&mut self) -> Method {
-        loop {
-            match self.recv().await.expect("client frame") {
-                Frame::Method { method, .. } => return method,
-                Frame::Heartbeat { .. } => continue,
-                other => panic!("expected a method, got {other:?}"),
-            }
-        }
-    }
-
-    /// Reads the protocol header.
-    async fn expect_header(&mut self) {
-        let mut header = [0u8; 8];
-        self.sock
-            .read_exact(&mut header)
-            .await
-            .expect("protocol header");
-        assert_eq!(header, ProtocolHeader::AMQP_0_9_1.to_bytes());
-    }
-
-    /// Runs the server side of the handshake.
-    async fn handshake(&mut self, heartbeat: u16) {
-        self.expect_header().await;
-        self.send_method(
-            0,
-            ConnectionStart {
-                version_major: 0,
-                version_minor: 9,
-                mechanisms: "PLAIN".into(),
-                locales: "en_US".into(),
-                ..Default::default()
-            },
-        )
-        .await;
-        assert!(matches!(
-            self.recv_method().await,
-            Method::ConnectionStartOk(_)
-        ));
-        self.send_method(
-            0,
-            ConnectionTune {
-                channel_max: 16,
-                frame_max: 131_072,
-                heartbeat,
-            },
-        )
-        .await;
-        assert!(matches!(
-            self.recv_method().await,
-            Method::ConnectionTuneOk(_)
-        ));
-        assert!(matches!(
-            self.recv_method().await,
-            Method::ConnectionOpen(_)
-        ));
-        self.send_method(0, ConnectionOpenOk::default()).await;
-    }
-}
+type Peer = peer::Peer<TcpStream>;
 
 /// A listener and the options to connect to it.
 async fn listen(timeout_ms: u64) -> (TcpListener, ConnectionOptions) {
@@ -123,11 +29,7 @@ async fn listen(timeout_ms: u64) -> (TcpListener, ConnectionOptions) {
 
 async fn accept(listener: &TcpListener) -> Peer {
     let (sock, _) = listener.accept().await.unwrap();
-    Peer {
-        sock,
-        buf: BytesMut::new(),
-        decoder: FrameDecoder::new(0),
-    }
+    Peer::new(sock)
 }
 
 async fn bounded<T>(f: impl std::future::Future<Output = T>) -> T {
