@@ -974,3 +974,24 @@ async fn dropping_a_consumer_cancels_it() {
     .await;
     conn.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropped_channels_are_closed_and_their_ids_reused() {
+    // channel_max 8: without closing dropped channels, the 9th open fails.
+    let mut opts = ConnectionOptions::from_url(&broker_url()).unwrap();
+    opts.channel_max = 8;
+    let conn = within("connect", Connection::connect_with(opts))
+        .await
+        .unwrap();
+    for _ in 0..50 {
+        let ch = within("open", conn.open_channel()).await.unwrap();
+        temp_queue(&ch).await;
+        drop(ch);
+    }
+    // A clone keeps the channel open.
+    let ch = conn.open_channel().await.unwrap();
+    let clone = ch.clone();
+    drop(ch);
+    temp_queue(&clone).await;
+    conn.close().await.unwrap();
+}

@@ -18,12 +18,43 @@ use super::{Connection, Consumer, ConsumerEnd};
 
 /// A channel. Cheap to clone; clones are the same channel and may be used
 /// from many tasks. A channel exception (404, 406, …) closes it; every
-/// later call returns that error, and other channels go on.
+/// later call returns that error, and other channels go on. Dropping the
+/// last clone closes the channel.
 #[derive(Clone)]
 pub struct Channel {
     conn: Connection,
     id: u16,
     state: Arc<ChannelState>,
+}
+
+/// Dropping the last handle of an open channel closes it (`channel.close`
+/// 200, without waiting for close-ok), so that channels opened per task do
+/// not pile up on the connection. A consumer keeps its channel's handle.
+impl Drop for Channel {
+    fn drop(&mut self) {
+        // This handle and the driver's entry: nobody else holds the channel.
+        if Arc::strong_count(&self.state) > 2 || self.close_reason().is_some() {
+            return;
+        }
+        let mut inner = self.conn.shared.lock();
+        let ours = inner
+            .channels
+            .get(&self.id)
+            .is_some_and(|state| Arc::ptr_eq(state, &self.state));
+        if !ours || !inner.core.channel_is_open(self.id) {
+            return;
+        }
+        let closed = inner.core.close_channel(
+            self.id,
+            ReplyCode::REPLY_SUCCESS,
+            "channel handle dropped",
+            std::time::Instant::now(),
+        );
+        drop(inner);
+        if closed.is_ok() {
+            self.conn.shared.kick();
+        }
+    }
 }
 
 impl std::fmt::Debug for Channel {
