@@ -693,15 +693,14 @@ impl Connection {
                 info.full_name
             )));
         }
-        let no_wait = method
-            .fields()
-            .iter()
-            // `no-wait` everywhere but confirm.select, which spells it `nowait`.
-            .any(|(name, v)| {
+        let responses = expected_responses(info);
+        // Only requests that have a reply can have no-wait: acks and the
+        // like skip the (allocating) look at the arguments.
+        let wants_reply = !responses.is_empty()
+            && !method.fields().iter().any(|(name, v)| {
+                // `no-wait` everywhere but confirm.select, which spells it `nowait`.
                 matches!(*name, "no-wait" | "nowait") && *v == crate::codec::ArgValue::Bit(true)
             });
-        let responses = expected_responses(info);
-        let wants_reply = !responses.is_empty() && !no_wait;
         let id = if wants_reply {
             Some(self.next_id())
         } else {
