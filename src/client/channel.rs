@@ -48,7 +48,7 @@ impl Drop for Channel {
             self.id,
             ReplyCode::REPLY_SUCCESS,
             "channel handle dropped",
-            std::time::Instant::now(),
+            super::driver::now(),
         );
         drop(inner);
         if closed.is_ok() {
@@ -705,7 +705,7 @@ impl Channel {
                 self.id,
                 ReplyCode::REPLY_SUCCESS,
                 text,
-                std::time::Instant::now(),
+                super::driver::now(),
             )?;
             let (tx, rx) = oneshot::channel();
             inner.pending.insert(request, tx);

@@ -38,6 +38,12 @@ pub(crate) const RETURNS_CAPACITY: usize = 1024;
 pub(crate) const WRITE_HIGH_WATER: usize = 1 << 20;
 const READ_CHUNK: usize = 64 * 1024;
 
+/// The driver's clock: tokio's, so that tests with a paused clock
+/// (`start_paused`) move the core's time too.
+pub(crate) fn now() -> Instant {
+    tokio::time::Instant::now().into_std()
+}
+
 /// A consumer's queue and the slot that tells it why it ended.
 pub(crate) struct Route {
     pub(crate) tx: mpsc::Sender<Delivery>,
@@ -413,7 +419,7 @@ async fn read_loop<S: AsyncRead>(shared: Arc<Shared>, mut rd: ReadHalf<S>) {
             let backlog = inner.core.pending_transmit() >= WRITE_HIGH_WATER;
             if overflow.is_some() || backlog {
                 // The silence that follows is ours, not the server's.
-                inner.core.reading_paused(Instant::now());
+                inner.core.reading_paused(now());
             }
             (inner.core.poll_timeout(), overflow, backlog)
         };
@@ -436,7 +442,7 @@ async fn read_loop<S: AsyncRead>(shared: Arc<Shared>, mut rd: ReadHalf<S>) {
                 let mut inner = shared.lock();
                 match read {
                     Ok(0) => inner.core.handle_eof(),
-                    Ok(_) => inner.core.handle_input(&mut buf, Instant::now()),
+                    Ok(_) => inner.core.handle_input(&mut buf, now()),
                     Err(e) => inner.core.handle_io_error(e),
                 }
                 inner.dispatch(&shared.signals());
@@ -444,9 +450,9 @@ async fn read_loop<S: AsyncRead>(shared: Arc<Shared>, mut rd: ReadHalf<S>) {
             _ = sleep_until(deadline) => {
                 let mut inner = shared.lock();
                 if paused {
-                    inner.core.reading_paused(Instant::now());
+                    inner.core.reading_paused(now());
                 }
-                inner.core.handle_timeout(Instant::now());
+                inner.core.handle_timeout(now());
                 inner.dispatch(&shared.signals());
             }
             _ = shared.reader_wake.notified() => shared.lock().dispatch(&shared.signals()),
@@ -468,7 +474,7 @@ async fn write_loop<S: AsyncWrite>(shared: Arc<Shared>, mut wr: WriteHalf<S>) {
         let (bytes, is_closed) = {
             let mut inner = shared.lock();
             (
-                inner.core.take_transmit(Instant::now()),
+                inner.core.take_transmit(now()),
                 inner.core.is_closed(),
             )
         };
@@ -550,7 +556,7 @@ impl Drop for CloseOnDrop {
             let _ = inner.core.close(
                 ReplyCode::REPLY_SUCCESS,
                 "connection handle dropped",
-                Instant::now(),
+                now(),
             );
             drop(inner);
             self.0.kick();

@@ -25,7 +25,6 @@ mod tls;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
 
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
@@ -77,7 +76,7 @@ impl Connection {
                 reason: "amqps:// needs the `tls` feature of amqp091".into(),
             });
         }
-        let started = Instant::now();
+        let started = driver::now();
         let timeout = opts.connection_timeout;
         let addr = (opts.host.clone(), opts.port);
         let stream = match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
@@ -122,7 +121,7 @@ impl Connection {
             user = %config.options.username,
         );
         span.in_scope(|| tracing::debug!("connecting"));
-        let core = proto::Connection::new(config, Instant::now());
+        let core = proto::Connection::new(config, driver::now());
         let (shared, connected) = Shared::new(core);
         driver::spawn(shared.clone(), stream, span);
         match connected.await {
@@ -173,7 +172,7 @@ impl Connection {
             if let Some(e) = inner.closed_error() {
                 return Err(e);
             }
-            let request = inner.core.close(code, text, Instant::now())?;
+            let request = inner.core.close(code, text, driver::now())?;
             let (tx, rx) = tokio::sync::oneshot::channel();
             inner.pending.insert(request, tx);
             rx
