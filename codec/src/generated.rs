@@ -1,6 +1,6 @@
 // GENERATED FILE - DO NOT EDIT.
 // Made by `cargo run -p amqp091-spec --bin generate` from spec/amqp0-9-1.extended.xml
-// and spec/rabbitmq-extensions.xml (doc text from spec/amqp0-9-1.xml); spec/tests/generated_is_current.rs fails when it is stale.
+// and spec/rabbitmq-extensions.xml (doc text and errata from spec/amqp0-9-1.xml); spec/tests/generated_is_current.rs fails when it is stale.
 
 //! Every class and method of the extended AMQP 0-9-1 definition, the basic
 //! content properties, and the tables describing them.
@@ -9,7 +9,7 @@ use bytes::{BufMut, BytesMut};
 
 use crate::error::DecodeError;
 use crate::method::{ArgValue, MethodArgs};
-use crate::spec_info::{ArgType, ClassInfo, ConstantInfo, FieldInfo, MethodInfo};
+use crate::spec_info::{ArgType, ClassInfo, ConstantInfo, Erratum, FieldInfo, MethodInfo};
 use crate::table::FieldTable;
 use crate::types::{LongStr, Reader, ShortStr};
 
@@ -829,7 +829,7 @@ impl MethodArgs for ChannelFlow {
     }
 }
 
-/// `channel.flow-ok` (class 20, method 21).
+/// `channel.flow-ok` (class 20, method 21, synchronous).
 ///
 /// Confirm a flow method.
 ///
@@ -2812,7 +2812,7 @@ impl MethodArgs for BasicRecoverAsync {
     }
 }
 
-/// `basic.recover` (class 60, method 110).
+/// `basic.recover` (class 60, method 110, synchronous).
 ///
 /// Redeliver unacknowledged messages.
 ///
@@ -4227,6 +4227,61 @@ impl Method {
             Method::Unknown(_) => None,
         }
     }
+
+    /// The value of the method's no-wait flag (`no-wait`, or `nowait` in
+    /// confirm.select); `false` for a method without one and for an unknown method.
+    pub fn no_wait(&self) -> bool {
+        match self {
+            Method::ExchangeDeclare(m) => m.no_wait,
+            Method::ExchangeDelete(m) => m.no_wait,
+            Method::ExchangeBind(m) => m.no_wait,
+            Method::ExchangeUnbind(m) => m.no_wait,
+            Method::QueueDeclare(m) => m.no_wait,
+            Method::QueueBind(m) => m.no_wait,
+            Method::QueuePurge(m) => m.no_wait,
+            Method::QueueDelete(m) => m.no_wait,
+            Method::BasicConsume(m) => m.no_wait,
+            Method::BasicCancel(m) => m.no_wait,
+            Method::ConfirmSelect(m) => m.nowait,
+            _ => false,
+        }
+    }
+
+    /// Whether the peer answers this method: it is synchronous (after the
+    /// errata, see [`crate::spec_info::ERRATA`]), some methods answer it, and its
+    /// no-wait flag (if any) is not set. `false` for an unknown method.
+    pub fn expects_reply(&self) -> bool {
+        match self {
+            Method::ConnectionStart(_) => true,
+            Method::ConnectionSecure(_) => true,
+            Method::ConnectionTune(_) => true,
+            Method::ConnectionOpen(_) => true,
+            Method::ConnectionClose(_) => true,
+            Method::ConnectionUpdateSecret(_) => true,
+            Method::ChannelOpen(_) => true,
+            Method::ChannelFlow(_) => true,
+            Method::ChannelClose(_) => true,
+            Method::ExchangeDeclare(m) => !m.no_wait,
+            Method::ExchangeDelete(m) => !m.no_wait,
+            Method::ExchangeBind(m) => !m.no_wait,
+            Method::ExchangeUnbind(m) => !m.no_wait,
+            Method::QueueDeclare(m) => !m.no_wait,
+            Method::QueueBind(m) => !m.no_wait,
+            Method::QueueUnbind(_) => true,
+            Method::QueuePurge(m) => !m.no_wait,
+            Method::QueueDelete(m) => !m.no_wait,
+            Method::BasicQos(_) => true,
+            Method::BasicConsume(m) => !m.no_wait,
+            Method::BasicCancel(m) => !m.no_wait,
+            Method::BasicGet(_) => true,
+            Method::BasicRecover(_) => true,
+            Method::TxSelect(_) => true,
+            Method::TxCommit(_) => true,
+            Method::TxRollback(_) => true,
+            Method::ConfirmSelect(m) => !m.nowait,
+            _ => false,
+        }
+    }
 }
 
 /// The content properties of class `basic` (the 14 of the spec). A property
@@ -4622,7 +4677,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "connection.start",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &["start-ok"],
+        reply_ids: &[11],
         fields: &[
             FieldInfo {
                 name: "version-major",
@@ -4669,7 +4726,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "connection.start-ok",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[
             FieldInfo {
                 name: "client-properties",
@@ -4709,7 +4768,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "connection.secure",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &["secure-ok"],
+        reply_ids: &[21],
         fields: &[FieldInfo {
             name: "challenge",
             ident: "challenge",
@@ -4726,7 +4787,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "connection.secure-ok",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[FieldInfo {
             name: "response",
             ident: "response",
@@ -4743,7 +4806,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "connection.tune",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &["tune-ok"],
+        reply_ids: &[31],
         fields: &[
             FieldInfo {
                 name: "channel-max",
@@ -4776,7 +4841,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "connection.tune-ok",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[
             FieldInfo {
                 name: "channel-max",
@@ -4809,7 +4876,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "connection.open",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &["open-ok"],
+        reply_ids: &[41],
         fields: &[
             FieldInfo {
                 name: "virtual-host",
@@ -4842,7 +4911,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "connection.open-ok",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[FieldInfo {
             name: "reserved-1",
             ident: "reserved_1",
@@ -4859,7 +4930,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "connection.close",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &["close-ok"],
+        reply_ids: &[51],
         fields: &[
             FieldInfo {
                 name: "reply-code",
@@ -4899,7 +4972,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "connection.close-ok",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[],
     },
     MethodInfo {
@@ -4910,7 +4985,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "connection.blocked",
         synchronous: false,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[FieldInfo {
             name: "reason",
             ident: "reason",
@@ -4927,7 +5004,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "connection.unblocked",
         synchronous: false,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[],
     },
     MethodInfo {
@@ -4938,7 +5017,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "connection.update-secret",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &["update-secret-ok"],
+        reply_ids: &[71],
         fields: &[
             FieldInfo {
                 name: "new-secret",
@@ -4964,7 +5045,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "connection.update-secret-ok",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[],
     },
     MethodInfo {
@@ -4975,7 +5058,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "channel.open",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &["open-ok"],
+        reply_ids: &[11],
         fields: &[FieldInfo {
             name: "reserved-1",
             ident: "reserved_1",
@@ -4992,7 +5077,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "channel.open-ok",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[FieldInfo {
             name: "reserved-1",
             ident: "reserved_1",
@@ -5009,7 +5096,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "channel.flow",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &["flow-ok"],
+        reply_ids: &[21],
         fields: &[FieldInfo {
             name: "active",
             ident: "active",
@@ -5024,9 +5113,11 @@ pub static METHODS: &[MethodInfo] = &[
         class_name: "channel",
         method_name: "flow-ok",
         full_name: "channel.flow-ok",
-        synchronous: false,
+        synchronous: true,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[FieldInfo {
             name: "active",
             ident: "active",
@@ -5043,7 +5134,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "channel.close",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &["close-ok"],
+        reply_ids: &[41],
         fields: &[
             FieldInfo {
                 name: "reply-code",
@@ -5083,7 +5176,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "channel.close-ok",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[],
     },
     MethodInfo {
@@ -5094,7 +5189,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "exchange.declare",
         synchronous: true,
         content: false,
+        no_wait: true,
         responses: &["declare-ok"],
+        reply_ids: &[11],
         fields: &[
             FieldInfo {
                 name: "reserved-1",
@@ -5169,7 +5266,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "exchange.declare-ok",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[],
     },
     MethodInfo {
@@ -5180,7 +5279,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "exchange.delete",
         synchronous: true,
         content: false,
+        no_wait: true,
         responses: &["delete-ok"],
+        reply_ids: &[21],
         fields: &[
             FieldInfo {
                 name: "reserved-1",
@@ -5220,7 +5321,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "exchange.delete-ok",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[],
     },
     MethodInfo {
@@ -5231,7 +5334,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "exchange.bind",
         synchronous: true,
         content: false,
+        no_wait: true,
         responses: &["bind-ok"],
+        reply_ids: &[31],
         fields: &[
             FieldInfo {
                 name: "reserved-1",
@@ -5285,7 +5390,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "exchange.bind-ok",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[],
     },
     MethodInfo {
@@ -5296,7 +5403,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "exchange.unbind",
         synchronous: true,
         content: false,
+        no_wait: true,
         responses: &["unbind-ok"],
+        reply_ids: &[51],
         fields: &[
             FieldInfo {
                 name: "reserved-1",
@@ -5350,7 +5459,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "exchange.unbind-ok",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[],
     },
     MethodInfo {
@@ -5361,7 +5472,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "queue.declare",
         synchronous: true,
         content: false,
+        no_wait: true,
         responses: &["declare-ok"],
+        reply_ids: &[11],
         fields: &[
             FieldInfo {
                 name: "reserved-1",
@@ -5429,7 +5542,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "queue.declare-ok",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[
             FieldInfo {
                 name: "queue",
@@ -5462,7 +5577,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "queue.bind",
         synchronous: true,
         content: false,
+        no_wait: true,
         responses: &["bind-ok"],
+        reply_ids: &[21],
         fields: &[
             FieldInfo {
                 name: "reserved-1",
@@ -5516,7 +5633,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "queue.bind-ok",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[],
     },
     MethodInfo {
@@ -5527,7 +5646,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "queue.unbind",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &["unbind-ok"],
+        reply_ids: &[51],
         fields: &[
             FieldInfo {
                 name: "reserved-1",
@@ -5574,7 +5695,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "queue.unbind-ok",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[],
     },
     MethodInfo {
@@ -5585,7 +5708,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "queue.purge",
         synchronous: true,
         content: false,
+        no_wait: true,
         responses: &["purge-ok"],
+        reply_ids: &[31],
         fields: &[
             FieldInfo {
                 name: "reserved-1",
@@ -5618,7 +5743,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "queue.purge-ok",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[FieldInfo {
             name: "message-count",
             ident: "message_count",
@@ -5635,7 +5762,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "queue.delete",
         synchronous: true,
         content: false,
+        no_wait: true,
         responses: &["delete-ok"],
+        reply_ids: &[41],
         fields: &[
             FieldInfo {
                 name: "reserved-1",
@@ -5682,7 +5811,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "queue.delete-ok",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[FieldInfo {
             name: "message-count",
             ident: "message_count",
@@ -5699,7 +5830,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "basic.qos",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &["qos-ok"],
+        reply_ids: &[11],
         fields: &[
             FieldInfo {
                 name: "prefetch-size",
@@ -5732,7 +5865,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "basic.qos-ok",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[],
     },
     MethodInfo {
@@ -5743,7 +5878,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "basic.consume",
         synchronous: true,
         content: false,
+        no_wait: true,
         responses: &["consume-ok"],
+        reply_ids: &[21],
         fields: &[
             FieldInfo {
                 name: "reserved-1",
@@ -5811,7 +5948,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "basic.consume-ok",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[FieldInfo {
             name: "consumer-tag",
             ident: "consumer_tag",
@@ -5828,7 +5967,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "basic.cancel",
         synchronous: true,
         content: false,
+        no_wait: true,
         responses: &["cancel-ok"],
+        reply_ids: &[31],
         fields: &[
             FieldInfo {
                 name: "consumer-tag",
@@ -5854,7 +5995,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "basic.cancel-ok",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[FieldInfo {
             name: "consumer-tag",
             ident: "consumer_tag",
@@ -5871,7 +6014,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "basic.publish",
         synchronous: false,
         content: true,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[
             FieldInfo {
                 name: "reserved-1",
@@ -5918,7 +6063,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "basic.return",
         synchronous: false,
         content: true,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[
             FieldInfo {
                 name: "reply-code",
@@ -5958,7 +6105,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "basic.deliver",
         synchronous: false,
         content: true,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[
             FieldInfo {
                 name: "consumer-tag",
@@ -6005,7 +6154,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "basic.get",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &["get-ok", "get-empty"],
+        reply_ids: &[71, 72],
         fields: &[
             FieldInfo {
                 name: "reserved-1",
@@ -6038,7 +6189,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "basic.get-ok",
         synchronous: true,
         content: true,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[
             FieldInfo {
                 name: "delivery-tag",
@@ -6085,7 +6238,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "basic.get-empty",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[FieldInfo {
             name: "reserved-1",
             ident: "reserved_1",
@@ -6102,7 +6257,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "basic.ack",
         synchronous: false,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[
             FieldInfo {
                 name: "delivery-tag",
@@ -6128,7 +6285,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "basic.reject",
         synchronous: false,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[
             FieldInfo {
                 name: "delivery-tag",
@@ -6154,7 +6313,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "basic.recover-async",
         synchronous: false,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[FieldInfo {
             name: "requeue",
             ident: "requeue",
@@ -6169,9 +6330,11 @@ pub static METHODS: &[MethodInfo] = &[
         class_name: "basic",
         method_name: "recover",
         full_name: "basic.recover",
-        synchronous: false,
+        synchronous: true,
         content: false,
-        responses: &[],
+        no_wait: false,
+        responses: &["recover-ok"],
+        reply_ids: &[111],
         fields: &[FieldInfo {
             name: "requeue",
             ident: "requeue",
@@ -6188,7 +6351,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "basic.recover-ok",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[],
     },
     MethodInfo {
@@ -6199,7 +6364,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "basic.nack",
         synchronous: false,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[
             FieldInfo {
                 name: "delivery-tag",
@@ -6232,7 +6399,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "tx.select",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &["select-ok"],
+        reply_ids: &[11],
         fields: &[],
     },
     MethodInfo {
@@ -6243,7 +6412,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "tx.select-ok",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[],
     },
     MethodInfo {
@@ -6254,7 +6425,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "tx.commit",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &["commit-ok"],
+        reply_ids: &[21],
         fields: &[],
     },
     MethodInfo {
@@ -6265,7 +6438,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "tx.commit-ok",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[],
     },
     MethodInfo {
@@ -6276,7 +6451,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "tx.rollback",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &["rollback-ok"],
+        reply_ids: &[31],
         fields: &[],
     },
     MethodInfo {
@@ -6287,7 +6464,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "tx.rollback-ok",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[],
     },
     MethodInfo {
@@ -6298,7 +6477,9 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "confirm.select",
         synchronous: true,
         content: false,
+        no_wait: true,
         responses: &["select-ok"],
+        reply_ids: &[11],
         fields: &[FieldInfo {
             name: "nowait",
             ident: "nowait",
@@ -6315,9 +6496,20 @@ pub static METHODS: &[MethodInfo] = &[
         full_name: "confirm.select-ok",
         synchronous: true,
         content: false,
+        no_wait: false,
         responses: &[],
+        reply_ids: &[],
         fields: &[],
     },
+];
+
+/// The 0-9-1 errata applied to [`METHODS`]: each place where the full XML
+/// (spec/amqp0-9-1.xml, errata applied) gives a method other `synchronous`
+/// marks or responses than RabbitMQ's extended XML, in the order of the XML.
+pub const ERRATA: &[Erratum] = &[
+    Erratum { full_name: "channel.flow-ok", attribute: "synchronous", change: "synchronous: no in the extended XML, yes in the full XML (0-9-1 errata); it has no <response>: it is a reply, marked synchronous like every other reply (part of a synchronous exchange), and expects no reply itself" },
+    Erratum { full_name: "basic.recover", attribute: "synchronous", change: "synchronous: no in the extended XML, yes in the full XML (0-9-1 errata)" },
+    Erratum { full_name: "basic.recover", attribute: "responses", change: "responses: none in the extended XML, recover-ok in the full XML (0-9-1 errata)" },
 ];
 
 /// Every class of the spec, in the order of the XML.

@@ -1,8 +1,21 @@
 //! Tables that describe the spec as this codec implements it: classes,
-//! methods with their fields, content properties and constants. The spec
-//! check (`spec/tests`) compares them, and the codec's behaviour, with the XML.
+//! methods with their fields, content properties and constants, and the
+//! errata applied to them. The spec check (`spec/tests`) compares them, and
+//! the codec's behaviour, with the XML.
+//!
+//! The tables follow RabbitMQ's extended XML with the 0-9-1 errata of the
+//! full XML applied ([`ERRATA`]): `basic.recover` is synchronous, answered by
+//! `recover-ok`.
+//!
+//! ```
+//! use amqp091_codec::spec_info::method_info;
+//! let recover = method_info(60, 110).expect("basic.recover");
+//! assert!(recover.synchronous);
+//! assert_eq!(recover.reply_ids, &[111]);
+//! assert!(recover.is_answered_by(60, 111));
+//! ```
 
-pub use crate::generated::{CLASSES, CONSTANTS, METHODS};
+pub use crate::generated::{CLASSES, CONSTANTS, ERRATA, METHODS};
 
 /// The primitive type of a method argument or property.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -72,14 +85,44 @@ pub struct MethodInfo {
     pub method_name: &'static str,
     /// `basic.publish`.
     pub full_name: &'static str,
-    /// The spec marks it synchronous (it expects a reply).
+    /// The spec marks it synchronous, after the errata ([`ERRATA`]): it is
+    /// part of a synchronous exchange, either a request that expects a reply
+    /// (then [`reply_ids`](Self::reply_ids) is not empty) or the reply.
     pub synchronous: bool,
     /// It is followed by content (header and body frames).
     pub content: bool,
-    /// Names (within the class) of the methods that answer it.
+    /// It has a no-wait flag (a bit named `no-wait`, or `nowait` in
+    /// confirm.select); [`Method::no_wait`](crate::Method::no_wait) reads it.
+    pub no_wait: bool,
+    /// Names (within the class) of the methods that answer it, after the
+    /// errata.
     pub responses: &'static [&'static str],
+    /// Method ids (within the class) of the methods that answer it, after the
+    /// errata: the ids of [`responses`](Self::responses), in the same order.
+    /// Empty for a method that expects no reply.
+    pub reply_ids: &'static [u16],
     /// Arguments in wire order.
     pub fields: &'static [FieldInfo],
+}
+
+impl MethodInfo {
+    /// Whether the method with these ids answers this one (same class, one of
+    /// [`reply_ids`](Self::reply_ids)).
+    pub fn is_answered_by(&self, class_id: u16, method_id: u16) -> bool {
+        class_id == self.class_id && self.reply_ids.contains(&method_id)
+    }
+}
+
+/// A difference between RabbitMQ's extended XML and the full 0-9-1 XML (which
+/// has the 0-9-1 errata applied), applied to [`METHODS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Erratum {
+    /// The method it changes (`basic.recover`).
+    pub full_name: &'static str,
+    /// What it changes: `synchronous` or `responses`.
+    pub attribute: &'static str,
+    /// What changed, as text: both values and what it means.
+    pub change: &'static str,
 }
 
 /// A class.

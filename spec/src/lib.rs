@@ -4,7 +4,9 @@
 //!
 //! The extended XML (RabbitMQ's) defines what is on the wire, with the
 //! RabbitMQ extensions it lacks in `rabbitmq-extensions.xml`; the full XML
-//! contributes the doc text. `cargo run -p amqp091-spec --bin generate`
+//! contributes the doc text and the 0-9-1 errata (its `synchronous` marks and
+//! `<response>`s where they differ from the extended XML, see
+//! [`apply_errata`]). `cargo run -p amqp091-spec --bin generate`
 //! rewrites the files; `spec/tests/` fail when they are stale or when the
 //! codec differs from the XML.
 #![forbid(unsafe_code)]
@@ -58,6 +60,36 @@ pub struct Method {
     pub doc: Option<String>,
 }
 
+impl Method {
+    /// The method's no-wait flag: a `bit` field named `no-wait` (or `nowait`,
+    /// as confirm.select spells it), if it has one.
+    pub fn no_wait_field(&self) -> Option<&Field> {
+        self.fields
+            .iter()
+            .find(|f| f.ty == "bit" && is_no_wait_name(&f.name))
+    }
+}
+
+/// Whether a field name is the no-wait flag's (`no-wait`, or `nowait` as
+/// confirm.select spells it).
+pub fn is_no_wait_name(name: &str) -> bool {
+    matches!(name, "no-wait" | "nowait")
+}
+
+/// One difference between the extended XML and the full XML (which has the
+/// 0-9-1 errata applied) that [`apply_errata`] applied to a method.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Erratum {
+    /// Class name, e.g. `basic`.
+    pub class: String,
+    /// Method name within the class, e.g. `recover`.
+    pub method: String,
+    /// What differed: `synchronous` or `responses`.
+    pub attribute: &'static str,
+    /// What changed, as text (both values and what it means).
+    pub change: String,
+}
+
 /// A class.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Class {
@@ -78,6 +110,9 @@ pub struct Spec {
     pub constants: Vec<Constant>,
     /// Classes in document order.
     pub classes: Vec<Class>,
+    /// The errata applied by [`apply_errata`] (empty until it runs), in
+    /// document order.
+    pub errata: Vec<Erratum>,
 }
 
 /// The directory holding the XML files.
@@ -234,7 +269,131 @@ fn parse_one(
             methods,
         });
     }
-    Ok(Spec { constants, classes })
+    Ok(Spec {
+        constants,
+        classes,
+        errata: Vec::new(),
+    })
+}
+
+/// `synchronous` and responses of every method of an XML definition, keyed
+/// by (class name, method name), with the method id.
+type SyncFacts = HashMap<(String, String), (u16, bool, Vec<String>)>;
+
+fn sync_facts(xml: &str) -> Result<SyncFacts, String> {
+    let doc = roxmltree::Document::parse(xml).map_err(|e| e.to_string())?;
+    let mut out = HashMap::new();
+    for c in children(doc.root_element(), "class") {
+        let cname = attr(c, "name")?;
+        for m in children(c, "method") {
+            let responses = children(m, "response")
+                .map(|r| attr(r, "name").map(str::to_string))
+                .collect::<Result<_, _>>()?;
+            out.insert(
+                (cname.to_string(), attr(m, "name")?.to_string()),
+                (
+                    index(m)?,
+                    m.attribute("synchronous") == Some("1"),
+                    responses,
+                ),
+            );
+        }
+    }
+    Ok(out)
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b {
+        "yes"
+    } else {
+        "no"
+    }
+}
+
+fn names(responses: &[String]) -> String {
+    if responses.is_empty() {
+        "none".to_string()
+    } else {
+        responses.join(", ")
+    }
+}
+
+/// Applies the 0-9-1 errata: where the full XML (`full_xml`, which has them
+/// applied) gives a method other `synchronous` marks or `<response>`s than
+/// `spec` (parsed from the extended XML), takes the full XML's, and records
+/// each difference in `spec.errata`. Methods only the extended XML has
+/// (RabbitMQ's extensions) keep theirs. Fails when the full XML has a method
+/// the spec lacks, or gives a method another id.
+pub fn apply_errata(spec: &mut Spec, full_xml: &str) -> Result<(), String> {
+    let full = sync_facts(full_xml)?;
+    for ((cname, mname), (id, _, _)) in &full {
+        let known = spec.classes.iter().any(|c| {
+            &c.name == cname && c.methods.iter().any(|m| &m.name == mname && m.index == *id)
+        });
+        if !known {
+            return Err(format!(
+                "the full XML has {cname}.{mname} ({id}), the extended XML does not"
+            ));
+        }
+    }
+    let mut errata = Vec::new();
+    for c in &mut spec.classes {
+        for m in &mut c.methods {
+            let Some((_, synchronous, responses)) = full.get(&(c.name.clone(), m.name.clone()))
+            else {
+                continue;
+            };
+            let reply_note = if *synchronous && responses.is_empty() {
+                "; it has no <response>: it is a reply, marked synchronous like every other \
+                 reply (part of a synchronous exchange), and expects no reply itself"
+            } else {
+                ""
+            };
+            if m.synchronous != *synchronous {
+                errata.push(Erratum {
+                    class: c.name.clone(),
+                    method: m.name.clone(),
+                    attribute: "synchronous",
+                    change: format!(
+                        "synchronous: {} in the extended XML, {} in the full XML (0-9-1 errata){reply_note}",
+                        yes_no(m.synchronous),
+                        yes_no(*synchronous)
+                    ),
+                });
+                m.synchronous = *synchronous;
+            }
+            if &m.responses != responses {
+                errata.push(Erratum {
+                    class: c.name.clone(),
+                    method: m.name.clone(),
+                    attribute: "responses",
+                    change: format!(
+                        "responses: {} in the extended XML, {} in the full XML (0-9-1 errata)",
+                        names(&m.responses),
+                        names(responses)
+                    ),
+                });
+                m.responses.clone_from(responses);
+            }
+        }
+    }
+    spec.errata = errata;
+    Ok(())
+}
+
+/// The ids (within `class`) of the methods named by `m.responses`.
+pub fn reply_ids(class: &Class, m: &Method) -> Result<Vec<u16>, String> {
+    m.responses
+        .iter()
+        .map(|r| {
+            class
+                .methods
+                .iter()
+                .find(|x| &x.name == r)
+                .map(|x| x.index)
+                .ok_or_else(|| format!("{}.{} answered by unknown {r}", class.name, m.name))
+        })
+        .collect()
 }
 
 /// The XML files of this directory, as `parse` takes them: (extended, extensions, full).
@@ -484,13 +643,13 @@ pub fn generate(spec: &Spec) -> Result<String, String> {
     o.push_str(
         "// GENERATED FILE - DO NOT EDIT.\n\
          // Made by `cargo run -p amqp091-spec --bin generate` from spec/amqp0-9-1.extended.xml\n\
-         // and spec/rabbitmq-extensions.xml (doc text from spec/amqp0-9-1.xml); spec/tests/generated_is_current.rs fails when it is stale.\n\n\
+         // and spec/rabbitmq-extensions.xml (doc text and errata from spec/amqp0-9-1.xml); spec/tests/generated_is_current.rs fails when it is stale.\n\n\
          //! Every class and method of the extended AMQP 0-9-1 definition, the basic\n\
          //! content properties, and the tables describing them.\n\n\
          use bytes::{BufMut, BytesMut};\n\n\
          use crate::error::DecodeError;\n\
          use crate::method::{ArgValue, MethodArgs};\n\
-         use crate::spec_info::{ArgType, ClassInfo, ConstantInfo, FieldInfo, MethodInfo};\n\
+         use crate::spec_info::{ArgType, ClassInfo, ConstantInfo, Erratum, FieldInfo, MethodInfo};\n\
          use crate::table::FieldTable;\n\
          use crate::types::{LongStr, Reader, ShortStr};\n\n",
     );
@@ -590,7 +749,39 @@ pub fn generate(spec: &Spec) -> Result<String, String> {
         let s = struct_name(&c.name, &m.name);
         let _ = writeln!(o, "            Method::{s}(_) => Some(&METHODS[{i}]),");
     }
-    o.push_str("            Method::Unknown(_) => None,\n        }\n    }\n}\n\n");
+    o.push_str("            Method::Unknown(_) => None,\n        }\n    }\n\n");
+    // No-wait and expects-reply: a match, no allocation.
+    o.push_str("    /// The value of the method's no-wait flag (`no-wait`, or `nowait` in\n    /// confirm.select); `false` for a method without one and for an unknown method.\n    pub fn no_wait(&self) -> bool {\n        match self {\n");
+    for (c, m) in &all {
+        if let Some(f) = m.no_wait_field() {
+            let s = struct_name(&c.name, &m.name);
+            let _ = writeln!(
+                o,
+                "            Method::{s}(m) => m.{},",
+                field_ident(&f.name)
+            );
+        }
+    }
+    o.push_str("            _ => false,\n        }\n    }\n\n");
+    o.push_str("    /// Whether the peer answers this method: it is synchronous (after the\n    /// errata, see [`crate::spec_info::ERRATA`]), some methods answer it, and its\n    /// no-wait flag (if any) is not set. `false` for an unknown method.\n    pub fn expects_reply(&self) -> bool {\n        match self {\n");
+    for (c, m) in &all {
+        if m.synchronous && !m.responses.is_empty() {
+            let s = struct_name(&c.name, &m.name);
+            match m.no_wait_field() {
+                Some(f) => {
+                    let _ = writeln!(
+                        o,
+                        "            Method::{s}(m) => !m.{},",
+                        field_ident(&f.name)
+                    );
+                }
+                None => {
+                    let _ = writeln!(o, "            Method::{s}(_) => true,");
+                }
+            }
+        }
+    }
+    o.push_str("            _ => false,\n        }\n    }\n}\n\n");
 
     // Properties.
     let basic = spec
@@ -620,9 +811,10 @@ pub fn generate(spec: &Spec) -> Result<String, String> {
     o.push_str("/// Every method of the spec, in the order of the XML.\npub static METHODS: &[MethodInfo] = &[\n");
     for (c, m) in &all {
         let responses: Vec<String> = m.responses.iter().map(|r| rust_str(r)).collect();
+        let ids: Vec<String> = reply_ids(c, m)?.iter().map(u16::to_string).collect();
         let _ = writeln!(
             o,
-            "    MethodInfo {{ class_id: {}, method_id: {}, class_name: {}, method_name: {}, full_name: {}, synchronous: {}, content: {}, responses: &[{}], fields: &[{}] }},",
+            "    MethodInfo {{ class_id: {}, method_id: {}, class_name: {}, method_name: {}, full_name: {}, synchronous: {}, content: {}, no_wait: {}, responses: &[{}], reply_ids: &[{}], fields: &[{}] }},",
             c.index,
             m.index,
             rust_str(&c.name),
@@ -630,8 +822,20 @@ pub fn generate(spec: &Spec) -> Result<String, String> {
             rust_str(&format!("{}.{}", c.name, m.name)),
             m.synchronous,
             m.content,
+            m.no_wait_field().is_some(),
             responses.join(", "),
+            ids.join(", "),
             field_infos(&m.fields, field_ident)?
+        );
+    }
+    o.push_str("];\n\n/// The 0-9-1 errata applied to [`METHODS`]: each place where the full XML\n/// (spec/amqp0-9-1.xml, errata applied) gives a method other `synchronous`\n/// marks or responses than RabbitMQ's extended XML, in the order of the XML.\npub const ERRATA: &[Erratum] = &[\n");
+    for e in &spec.errata {
+        let _ = writeln!(
+            o,
+            "    Erratum {{ full_name: {}, attribute: {}, change: {} }},",
+            rust_str(&format!("{}.{}", e.class, e.method)),
+            rust_str(e.attribute),
+            rust_str(&e.change)
         );
     }
     o.push_str("];\n\n/// Every class of the spec, in the order of the XML.\npub static CLASSES: &[ClassInfo] = &[\n");
@@ -1068,11 +1272,14 @@ pub fn rustfmt(source: &str) -> Result<String, String> {
     String::from_utf8(out.stdout).map_err(|e| e.to_string())
 }
 
-/// Reads and parses the XML files of this directory.
+/// Reads and parses the XML files of this directory, with the errata of the
+/// full XML applied ([`apply_errata`]): what the generator generates from.
 pub fn load() -> Result<Spec, String> {
     let (extended, extensions, full) = read_xml()?;
     let ext: Vec<&str> = extensions.iter().map(String::as_str).collect();
-    parse(&extended, &ext, Some(&full))
+    let mut spec = parse(&extended, &ext, Some(&full))?;
+    apply_errata(&mut spec, &full)?;
+    Ok(spec)
 }
 
 /// Both generated files, formatted: (method table, strategies).
