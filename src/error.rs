@@ -88,6 +88,24 @@ impl fmt::Display for TimeoutKind {
     }
 }
 
+/// What a call needed open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    /// The connection.
+    Connection,
+    /// A channel.
+    Channel(u16),
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Endpoint::Connection => f.write_str("the connection"),
+            Endpoint::Channel(n) => write!(f, "channel {n}"),
+        }
+    }
+}
+
 /// Every failure of the client.
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
@@ -141,6 +159,14 @@ pub enum Error {
     /// not open, a method that is not a request …).
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
+    /// The call needs an open connection or channel and it is not open:
+    /// not yet (its handshake or `channel.open` has not finished), or no
+    /// longer, when no close reason is known. A connection or channel that
+    /// closed for a known reason fails later calls with that reason
+    /// instead ([`ChannelClosed`](Error::ChannelClosed),
+    /// [`ConnectionClosed`](Error::ConnectionClosed), [`Io`](Error::Io), …).
+    #[error("{0} is not open")]
+    NotOpen(Endpoint),
     /// Every channel id up to the negotiated channel_max is in use.
     #[error("no free channel: all {channel_max} are open")]
     ChannelLimit {

@@ -21,6 +21,6 @@ pub mod uri;
 
 pub use client::*;
 pub use codec::{BasicProperties, FieldTable, FieldValue, LongStr, ReplyCode, ShortStr};
-pub use error::{CloseReason, Error, Initiator, TimeoutKind};
+pub use error::{CloseReason, Endpoint, Error, Initiator, TimeoutKind};
 pub use proto::{Delivery, GetMessage, Returned};
 pub use uri::{AuthMechanism, ConnectionOptions, UriError};

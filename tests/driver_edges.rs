@@ -64,7 +64,12 @@ async fn consume(
             .await
         }
     });
-    let (channel, m) = peer.recv_method_on().await;
+    let (mut channel, mut m) = peer.recv_method_on().await;
+    if let Method::BasicQos(_) = m {
+        // The client sets a prefetch matching the capacity on a channel with none.
+        peer.send_method(channel, BasicQosOk::default()).await;
+        (channel, m) = peer.recv_method_on().await;
+    }
     let Method::BasicConsume(c) = m else {
         panic!("{m:?}")
     };

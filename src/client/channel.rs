@@ -12,9 +12,9 @@ use crate::proto::{GetMessage, Reply};
 use crate::Error;
 
 use super::confirm::{PublishConfirm, Returns};
-use super::driver::{ChannelState, Route, RETURNS_CAPACITY, WRITE_HIGH_WATER};
 use super::options::*;
-use super::{Connection, Consumer, ConsumerEnd};
+use super::shared::{lock, ChannelState, Route, RETURNS_CAPACITY};
+use super::{Connection, Consumer};
 
 /// A channel. Cheap to clone; clones are the same channel and may be used
 /// from many tasks. A channel exception (404, 406, …) closes it; every
@@ -95,11 +95,7 @@ impl Channel {
 
     /// Why the channel closed, if it has.
     pub fn close_reason(&self) -> Option<Error> {
-        self.state
-            .closed
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        lock(&self.state.closed).clone()
     }
 
     /// Whether the channel is open.
@@ -107,7 +103,7 @@ impl Channel {
         self.close_reason().is_none() && self.conn.shared.lock().core.channel_is_open(self.id)
     }
 
-    fn usable(&self, inner: &super::driver::Inner) -> Result<(), Error> {
+    fn usable(&self, inner: &super::shared::Inner) -> Result<(), Error> {
         if let Some(e) = self.close_reason() {
             return Err(e);
         }
@@ -123,14 +119,10 @@ impl Channel {
         let rx = {
             let mut inner = self.conn.shared.lock();
             self.usable(&inner)?;
-            match inner.core.request(self.id, method)? {
-                Some(request) => {
-                    let (tx, rx) = oneshot::channel();
-                    inner.pending.insert(request, tx);
-                    Some(rx)
-                }
-                None => None,
-            }
+            inner
+                .core
+                .request(self.id, method)?
+                .map(|request| inner.wait_for(request))
         };
         self.conn.shared.kick();
         match rx {
@@ -384,13 +376,8 @@ impl Channel {
             }
             .into(),
         )
-        .await?;
-        *self
-            .state
-            .prefetch
-            .lock()
-            .unwrap_or_else(|e| e.into_inner()) = prefetch_count;
-        Ok(())
+        .await
+        .map(|_| ())
     }
 
     /// Publishes a message.
@@ -418,12 +405,10 @@ impl Channel {
             tokio::pin!(flow);
             drained.as_mut().enable();
             flow.as_mut().enable();
-            let wait_flow = {
+            {
                 let mut inner = shared.lock();
                 self.usable(&inner)?;
-                let paused = !inner.core.channel_flow_active(self.id)
-                    || (inner.core.config().wait_while_blocked && inner.core.is_blocked());
-                if !paused && inner.core.pending_transmit() < WRITE_HIGH_WATER {
+                if inner.core.publish_ready(self.id) {
                     let seq = inner.core.publish_str(
                         self.id,
                         exchange,
@@ -448,13 +433,12 @@ impl Channel {
                     shared.write_ready.notify_one();
                     return Ok(confirm);
                 }
-                paused
-            };
+            }
+            // Paused (flow, blocked) or over the high-water mark: wait for a change.
             shared.write_ready.notify_one();
-            if wait_flow {
-                flow.await;
-            } else {
-                drained.await;
+            tokio::select! {
+                _ = drained => {}
+                _ = flow => {}
             }
         }
     }
@@ -501,80 +485,45 @@ impl Channel {
         options: BasicConsumeOptions,
         arguments: FieldTable,
     ) -> Result<Consumer, Error> {
-        let queue = short(queue, "queue name")?;
-        let prefetch = *self
-            .state
-            .prefetch
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        let capacity = options
-            .capacity
-            .unwrap_or(if prefetch > 0 {
-                usize::from(prefetch)
-            } else {
-                1000
-            })
-            .max(1);
-        let (tx, rx) = mpsc::channel(capacity);
+        let method = BasicConsume {
+            queue: short(queue, "queue name")?,
+            consumer_tag: short(&options.consumer_tag, "consumer tag")?,
+            no_local: options.no_local,
+            no_ack: options.no_ack,
+            exclusive: options.exclusive,
+            no_wait: options.no_wait,
+            arguments,
+            ..Default::default()
+        };
         let end = Arc::new(Mutex::new(None));
-        let (tag, request) = {
-            let mut inner = self.conn.shared.lock();
+        let shared = &self.conn.shared;
+        let (started, rx, request) = {
+            let mut inner = shared.lock();
             self.usable(&inner)?;
-            let tag = if options.consumer_tag.is_empty() {
-                inner.next_consumer += 1;
-                format!("amqp091-{}-{}", self.id, inner.next_consumer - 1)
-            } else {
-                options.consumer_tag.clone()
-            };
-            let tag_short = short(&tag, "consumer tag")?;
-            let method = BasicConsume {
-                queue,
-                consumer_tag: tag_short.clone(),
-                no_local: options.no_local,
-                no_ack: options.no_ack,
-                exclusive: options.exclusive,
-                no_wait: options.no_wait,
-                arguments,
-                ..Default::default()
-            };
+            let started = inner.core.consume(self.id, method, options.capacity)?;
+            let (tx, rx) = mpsc::channel(started.capacity);
             // Routed before the request goes out: deliveries may follow consume-ok at once.
-            let request = inner.core.request(self.id, method.into())?;
+            let route = Route::new(tx, end.clone(), shared.released.clone());
             inner
-                .consumers
+                .routes
                 .entry(self.id)
                 .or_default()
-                .insert(tag_short, Route::new(tx, end.clone()));
-            let rx = request.map(|id| {
-                let (tx, rx) = oneshot::channel();
-                inner.pending.insert(id, tx);
-                rx
-            });
-            (tag, rx)
+                .insert(started.consumer_tag.clone(), route);
+            let request = started.request.map(|id| inner.wait_for(id));
+            (started, rx, request)
         };
-        self.conn.shared.kick();
-        if let Some(rx) = request {
-            if let Err(e) = self.conn.wait(rx).await {
-                self.remove_route(&tag, ConsumerEnd::Closed(e.clone()));
-                return Err(e);
-            }
+        shared.kick();
+        if let Some(request) = request {
+            // On failure the core has ended the consumer (its channel closed).
+            self.conn.wait(request).await?;
         }
         Ok(Consumer {
             rx,
-            tag,
+            tag: started.consumer_tag.to_string(),
+            capacity: started.capacity,
             channel: self.clone(),
             end,
         })
-    }
-
-    fn remove_route(&self, tag: &str, why: ConsumerEnd) {
-        let mut inner = self.conn.shared.lock();
-        let route = inner
-            .consumers
-            .get_mut(&self.id)
-            .and_then(|routes| routes.remove(tag.as_bytes()));
-        if let Some(route) = route {
-            inner.end_route(route, why);
-        }
     }
 
     /// A dropped consumer: cancel it without waiting (see `Consumer`'s `Drop`).
@@ -584,12 +533,12 @@ impl Channel {
         };
         let mut inner = self.conn.shared.lock();
         let route = inner
-            .consumers
+            .routes
             .get_mut(&self.id)
             .and_then(|routes| routes.remove(consumer_tag.as_bytes()));
         let Some(route) = route else { return };
         drop(route);
-        if self.usable(&inner).is_ok() && inner.core.channel_is_open(self.id) {
+        if self.usable(&inner).is_ok() && inner.core.has_consumer(self.id, consumer_tag) {
             let cancel = BasicCancel {
                 consumer_tag: tag,
                 no_wait: true,
@@ -609,9 +558,8 @@ impl Channel {
             }
             .into(),
         )
-        .await?;
-        self.remove_route(consumer_tag, ConsumerEnd::Cancelled);
-        Ok(())
+        .await
+        .map(|_| ())
     }
 
     /// Acknowledges a delivery (or all up to it, with `multiple`).
@@ -707,9 +655,7 @@ impl Channel {
                 text,
                 super::driver::now(),
             )?;
-            let (tx, rx) = oneshot::channel();
-            inner.pending.insert(request, tx);
-            rx
+            inner.wait_for(request)
         };
         self.conn.shared.kick();
         // The driver marks the channel closed when the core reports it.

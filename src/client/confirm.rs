@@ -44,11 +44,11 @@ impl PublishConfirm {
     pub async fn wait(self) -> Result<Confirm, Error> {
         match self.rx {
             None => Ok(Confirm::NotRequested),
-            Some(rx) => rx.await.unwrap_or_else(|_| {
-                Err(Error::InvalidArgument(
-                    "the connection ended before the confirm".into(),
-                ))
-            }),
+            // The core fails every unsettled publish when its channel ends;
+            // a sender dropped without a verdict means the driver is gone.
+            Some(rx) => rx
+                .await
+                .unwrap_or(Err(Error::NotOpen(crate::Endpoint::Connection))),
         }
     }
 }

@@ -4,33 +4,25 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::mpsc;
 
-use crate::proto::Delivery;
+use crate::proto::{ConsumerEnd, Delivery};
 use crate::Error;
 
 use super::Channel;
 
-/// Why a consumer's stream ended.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum ConsumerEnd {
-    /// The application cancelled it ([`Consumer::cancel`] or `basic_cancel`).
-    Cancelled,
-    /// The server cancelled it (`basic.cancel` from the server: the queue was
-    /// deleted, or a cluster node went away).
-    CancelledByServer,
-    /// Its channel or connection closed; the error says why.
-    Closed(Error),
-}
-
 /// The deliveries of one consumer, in order.
 ///
 /// `recv` returns `None` once the consumer has ended and its queue is
-/// drained; [`end_reason`](Consumer::end_reason) then says why. The queue is
-/// bounded: when the application falls behind, the client stops reading the
-/// socket, and the broker stops sending (it never grows without bound).
+/// drained; [`end_reason`](Consumer::end_reason) then says why. The queue
+/// holds at most [`capacity`](Consumer::capacity) deliveries, never fewer
+/// than the channel's prefetch count (see
+/// [`BasicConsumeOptions::capacity`](crate::BasicConsumeOptions::capacity)),
+/// so the broker cannot send more than it holds; the connection's delivery
+/// buffer bounds the bytes of all consumers together. When either is full
+/// the client stops reading the socket and the broker stops sending.
 pub struct Consumer {
     pub(crate) rx: mpsc::Receiver<Delivery>,
     pub(crate) tag: String,
+    pub(crate) capacity: usize,
     pub(crate) channel: Channel,
     pub(crate) end: Arc<Mutex<Option<ConsumerEnd>>>,
 }
@@ -47,7 +39,27 @@ impl std::fmt::Debug for Consumer {
 impl Consumer {
     /// The next delivery, or `None` when the consumer has ended.
     pub async fn recv(&mut self) -> Option<Delivery> {
-        self.rx.recv().await
+        let delivery = self.rx.recv().await?;
+        let shared = &self.channel.connection().shared;
+        shared
+            .released
+            .give(delivery.buffer_cost(), &shared.reader_wake);
+        Some(delivery)
+    }
+
+    /// How many deliveries its queue holds at most.
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// Deliveries waiting in its queue now.
+    pub fn len(&self) -> usize {
+        self.rx.len()
+    }
+
+    /// Whether no delivery waits in its queue now.
+    pub fn is_empty(&self) -> bool {
+        self.rx.is_empty()
     }
 
     /// The consumer tag.
@@ -62,7 +74,7 @@ impl Consumer {
 
     /// Why it ended, once it has.
     pub fn end_reason(&self) -> Option<ConsumerEnd> {
-        self.end.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        super::shared::lock(&self.end).clone()
     }
 
     /// Cancels the consumer (`basic.cancel`, waiting for `cancel-ok`).
@@ -81,5 +93,13 @@ impl Drop for Consumer {
         if self.end_reason().is_none() {
             self.channel.cancel_on_drop(&self.tag);
         }
+        // What it holds goes back to the connection's delivery buffer.
+        self.rx.close();
+        let mut cost = 0;
+        while let Ok(d) = self.rx.try_recv() {
+            cost += d.buffer_cost();
+        }
+        let shared = &self.channel.connection().shared;
+        shared.released.give(cost, &shared.reader_wake);
     }
 }

@@ -20,6 +20,7 @@ mod confirm;
 mod consumer;
 mod driver;
 mod options;
+mod shared;
 #[cfg(feature = "tls")]
 mod tls;
 
@@ -31,13 +32,15 @@ use tokio::net::TcpStream;
 
 use crate::codec::{FieldTable, ReplyCode};
 use crate::proto::{self, Tuning};
-use crate::{ConnectionOptions, Error, TimeoutKind};
+use crate::{ConnectionOptions, Endpoint, Error, TimeoutKind};
 
+pub use crate::proto::ConsumerEnd;
 pub use channel::{Channel, QueueInfo};
 pub use confirm::{Confirm, PublishConfirm, Returns};
-pub use consumer::{Consumer, ConsumerEnd};
-use driver::{CloseOnDrop, Shared};
+pub use consumer::Consumer;
+use driver::CloseOnDrop;
 pub use options::*;
+use shared::Shared;
 
 /// A connection to a broker. Cheap to clone; every clone is the same
 /// connection. It closes when [`close`](Connection::close) is called or the
@@ -130,29 +133,19 @@ impl Connection {
                 shared,
             }),
             Ok(Err(e)) => Err(e),
-            Err(_) => Err(Error::InvalidArgument("the connection task ended".into())),
+            Err(_) => Err(Error::NotOpen(Endpoint::Connection)),
         }
     }
 
     /// Opens a channel.
     pub async fn open_channel(&self) -> Result<Channel, Error> {
-        let state = Arc::new(driver::ChannelState::default());
+        let state = Arc::new(shared::ChannelState::default());
         let (id, rx) = {
             let mut inner = self.shared.lock();
-            if let Some(e) = inner.closed_error() {
-                return Err(e);
-            }
             let (id, request) = inner.core.open_channel()?;
-            let (tx, rx) = tokio::sync::oneshot::channel();
-            inner.pending.insert(request, tx);
             // Registered now, so that a close racing the open reaches the handle.
-            if let Some(stale) = inner.channels.insert(id, state.clone()) {
-                // A handle of an earlier channel with this id whose end the
-                // driver has not dispatched yet (it waits on a full consumer).
-                let mut closed = stale.closed.lock().unwrap_or_else(|e| e.into_inner());
-                closed.get_or_insert(Error::InvalidArgument(format!("channel {id} was closed")));
-            }
-            (id, rx)
+            inner.channels.insert(id, state.clone());
+            (id, inner.wait_for(request))
         };
         self.shared.kick();
         self.wait(rx).await?;
@@ -169,13 +162,8 @@ impl Connection {
     pub async fn close_with(&self, code: ReplyCode, text: &str) -> Result<(), Error> {
         let rx = {
             let mut inner = self.shared.lock();
-            if let Some(e) = inner.closed_error() {
-                return Err(e);
-            }
             let request = inner.core.close(code, text, driver::now())?;
-            let (tx, rx) = tokio::sync::oneshot::channel();
-            inner.pending.insert(request, tx);
-            rx
+            inner.wait_for(request)
         };
         self.shared.kick();
         self.wait(rx).await.map(|_| ())
@@ -189,7 +177,7 @@ impl Connection {
                 return e;
             }
             if rx.changed().await.is_err() {
-                return Error::InvalidArgument("the connection task ended".into());
+                return Error::NotOpen(Endpoint::Connection);
             }
         }
     }
@@ -199,13 +187,8 @@ impl Connection {
     pub async fn update_secret(&self, secret: &[u8], reason: &str) -> Result<(), Error> {
         let rx = {
             let mut inner = self.shared.lock();
-            if let Some(e) = inner.closed_error() {
-                return Err(e);
-            }
             let request = inner.core.update_secret(secret, reason)?;
-            let (tx, rx) = tokio::sync::oneshot::channel();
-            inner.pending.insert(request, tx);
-            rx
+            inner.wait_for(request)
         };
         self.shared.kick();
         self.wait(rx).await.map(|_| ())
@@ -248,7 +231,7 @@ impl Connection {
                 .shared
                 .lock()
                 .closed_error()
-                .unwrap_or_else(|| Error::InvalidArgument("the connection task ended".into()))),
+                .unwrap_or(Error::NotOpen(Endpoint::Connection))),
         }
     }
 }

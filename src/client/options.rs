@@ -99,9 +99,17 @@ pub struct BasicConsumeOptions {
     pub exclusive: bool,
     /// Do not wait for `consume-ok`.
     pub no_wait: bool,
-    /// How many deliveries the consumer buffers before the client stops
-    /// reading the socket (back-pressure). Default: the channel's prefetch
-    /// count, or 1000 when none was set.
+    /// How many deliveries the consumer buffers. Default: the channel's
+    /// prefetch count, or 1000
+    /// ([`Config::default_consumer_capacity`](crate::proto::Config::default_consumer_capacity)).
+    ///
+    /// So that a consumer the application reads slowly never stops the
+    /// rest of the connection (replies, confirms, other channels), the
+    /// broker must not be able to send it more than this: a capacity below
+    /// the channel's prefetch count is raised to it, and on a channel with
+    /// no prefetch count the client first sends `basic.qos` with this
+    /// capacity (per consumer, `global = false`). A `no_ack` consumer has no
+    /// such limit: when it is full, the client stops reading the socket.
     pub capacity: Option<usize>,
 }
 

@@ -1,67 +1,46 @@
-//! One channel's state: its phase, the requests waiting for replies (in
-//! order: a channel's replies come back in the order of its requests), its
-//! consumers and its content assembly.
+//! One channel's state (its phase, the requests waiting for replies, its
+//! consumers, confirms and content assembly), and the handling of the
+//! frames the server sends on it.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
+use std::time::Instant;
 
-use crate::codec::{Method, MethodArgs, ShortStr};
+use crate::codec::method::*;
+use crate::codec::{encode_method, Frame, Method, ReplyCode, ShortStr};
+use crate::error::{CloseReason, Error, Initiator};
 
-use super::content::Assembly;
-use super::RequestId;
+use super::confirms::Confirms;
+use super::consumers::Consumers;
+use super::content::{Assembly, Content, Violation};
+use super::rpc::Rpc;
+use super::{Connection, ConsumerEnd, Delivery, Event, GetMessage, Reply, Returned};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum ChannelPhase {
     /// `channel.open` sent.
     Opening,
     Open,
     /// `channel.close` sent; only close and close-ok count now.
-    Closing,
-}
-
-/// A request waiting for its reply.
-#[derive(Debug, Clone)]
-pub(crate) struct Rpc {
-    pub(crate) id: RequestId,
-    pub(crate) class_id: u16,
-    /// Names (within the class) of the methods that answer it.
-    pub(crate) responses: &'static [&'static str],
-}
-
-impl Rpc {
-    pub(crate) fn for_method<M: MethodArgs>(id: RequestId) -> Self {
-        let info = crate::codec::spec_info::method_info(M::CLASS_ID, M::METHOD_ID);
-        Rpc {
-            id,
-            class_id: M::CLASS_ID,
-            responses: info.map_or(&[], |i| i.responses),
-        }
-    }
-
-    /// Whether `method` is a reply to this request (same class, one of its responses).
-    pub(crate) fn answered_by(&self, method: &Method) -> bool {
-        method.class_id() == self.class_id
-            && method
-                .info()
-                .is_some_and(|i| self.responses.contains(&i.method_name))
-    }
+    Closing {
+        /// What our close said, for the event once it is done.
+        reason: CloseReason,
+        /// When the close stops waiting for close-ok (`None` once it has).
+        deadline: Option<Instant>,
+        /// The server's `channel.close` that crossed ours, until our close-ok.
+        server_close: Option<CloseReason>,
+    },
 }
 
 #[derive(Debug)]
 pub(crate) struct Channel {
     pub(crate) phase: ChannelPhase,
     pub(crate) rpcs: VecDeque<Rpc>,
-    pub(crate) consumers: HashSet<ShortStr>,
+    pub(crate) consumers: Consumers,
     pub(crate) assembly: Assembly,
     /// Exchange and routing key of the last `publish_str`, reused while they match.
     pub(crate) publish_names: (ShortStr, ShortStr),
-    /// What our `channel.close` said, for the event once it is done.
-    pub(crate) close_reason: Option<crate::CloseReason>,
-    /// When our `channel.close` stops waiting for close-ok.
-    pub(crate) close_deadline: Option<std::time::Instant>,
-    /// The server's `channel.close` that crossed ours, until our close-ok.
-    pub(crate) server_close: Option<crate::CloseReason>,
-    /// In confirm mode: the sequence number of the next publish.
-    pub(crate) next_confirm_seq: Option<u64>,
+    /// In confirm mode: sequence numbers and their settlement.
+    pub(crate) confirms: Option<Confirms>,
     /// `false` while the server has paused publishing (`channel.flow`).
     pub(crate) flow_active: bool,
 }
@@ -71,21 +50,350 @@ impl Channel {
         Channel {
             phase: ChannelPhase::Opening,
             rpcs: VecDeque::new(),
-            consumers: HashSet::new(),
+            consumers: Consumers::default(),
             assembly: Assembly::default(),
             publish_names: Default::default(),
-            close_reason: None,
-            close_deadline: None,
-            server_close: None,
-            next_confirm_seq: None,
+            confirms: None,
             flow_active: true,
         }
     }
 
+    pub(crate) fn is_closing(&self) -> bool {
+        matches!(self.phase, ChannelPhase::Closing { .. })
+    }
+
     /// In confirm mode, the next publish's sequence number (and counts it).
     pub(crate) fn next_publish_seq(&mut self) -> Option<u64> {
-        let seq = self.next_confirm_seq?;
-        self.next_confirm_seq = Some(seq + 1);
-        Some(seq)
+        self.confirms.as_mut().map(Confirms::publish)
+    }
+}
+
+fn reason_of(c: &ChannelClose) -> CloseReason {
+    CloseReason {
+        code: ReplyCode(c.reply_code),
+        text: c.reply_text.to_string(),
+        class_id: c.class_id,
+        method_id: c.method_id,
+    }
+}
+
+impl Connection {
+    pub(crate) fn channel_frame(&mut self, frame: Frame) {
+        let channel = frame.channel();
+        let Some(ch) = self.channels.get_mut(&channel) else {
+            return self.violation(
+                ReplyCode::CHANNEL_ERROR,
+                format!(
+                    "{} frame on channel {channel}, which is not open",
+                    frame.frame_type()
+                ),
+                0,
+                0,
+            );
+        };
+        let closing = ch.is_closing();
+        let max = self.config.max_message_size;
+        let result = match frame {
+            Frame::Method { method, .. } => {
+                // After our channel.close only close and close-ok count.
+                if closing && !matches!(method, Method::ChannelClose(_) | Method::ChannelCloseOk(_))
+                {
+                    return;
+                }
+                if ch.assembly.in_progress() {
+                    let (c, m) = (method.class_id(), method.method_id());
+                    return self.violation(
+                        ReplyCode::UNEXPECTED_FRAME,
+                        format!(
+                            "{} on channel {channel} in the middle of content",
+                            method.name()
+                        ),
+                        c,
+                        m,
+                    );
+                }
+                return self.channel_method(channel, method);
+            }
+            _ if closing => return,
+            Frame::Header { header, .. } => ch.assembly.header(header, max),
+            Frame::Body { payload, .. } => ch.assembly.body(payload),
+            _ => Ok(None),
+        };
+        match result {
+            Ok(Some(content)) => self.content_done(channel, content),
+            Ok(None) => {}
+            Err(Violation { code, text }) => {
+                self.violation(code, format!("channel {channel}: {text}"), 0, 0)
+            }
+        }
+    }
+
+    fn channel_method(&mut self, channel: u16, method: Method) {
+        let Some(ch) = self.channels.get_mut(&channel) else {
+            return;
+        };
+        // Server-initiated close: answer, fail what waits, forget the channel.
+        if let Method::ChannelClose(c) = &method {
+            encode_method(&mut self.out, channel, &ChannelCloseOk {});
+            let reason = reason_of(c);
+            if let ChannelPhase::Closing { server_close, .. } = &mut ch.phase {
+                // Both sides closed at once. The server still answers our
+                // close with close-ok: the channel ends then, with the
+                // server's reason (it closed first, and says why).
+                *server_close = Some(reason);
+                return;
+            }
+            let err = Error::ChannelClosed {
+                channel,
+                reason,
+                by: Initiator::Server,
+            };
+            return self.channel_ended(channel, err);
+        }
+        // A close-ok after our close timed out: the channel ends now.
+        if ch.is_closing() && ch.rpcs.is_empty() && matches!(method, Method::ChannelCloseOk(_)) {
+            return self.our_close_done(channel, None);
+        }
+        // A reply to the oldest request?
+        if ch.rpcs.front().is_some_and(|rpc| rpc.answered_by(&method)) {
+            if matches!(method, Method::BasicGetOk(_)) {
+                ch.assembly.start(method);
+                return;
+            }
+            let Some(rpc) = ch.rpcs.pop_front() else {
+                return;
+            };
+            match &method {
+                Method::ChannelOpenOk(_) => ch.phase = ChannelPhase::Open,
+                Method::ChannelCloseOk(_) => return self.our_close_done(channel, rpc.id),
+                Method::BasicCancelOk(ok) => {
+                    let tag = ok.consumer_tag.clone();
+                    self.end_consumer(channel, tag, ConsumerEnd::Cancelled);
+                }
+                _ => {}
+            }
+            return self.complete(rpc.id, Ok(Reply::Method(method)));
+        }
+        match method {
+            Method::BasicDeliver(_) | Method::BasicReturn(_) if ch.phase == ChannelPhase::Open => {
+                ch.assembly.start(method)
+            }
+            Method::BasicAck(_) | Method::BasicNack(_) => self.confirm(channel, method),
+            Method::BasicCancel(c) => {
+                if !c.no_wait {
+                    encode_method(
+                        &mut self.out,
+                        channel,
+                        &BasicCancelOk {
+                            consumer_tag: c.consumer_tag.clone(),
+                        },
+                    );
+                }
+                self.end_consumer(channel, c.consumer_tag, ConsumerEnd::CancelledByServer);
+            }
+            Method::ChannelFlow(f) => {
+                ch.flow_active = f.active;
+                encode_method(&mut self.out, channel, &ChannelFlowOk { active: f.active });
+                self.events.push_back(Event::Flow {
+                    channel,
+                    active: f.active,
+                });
+            }
+            m => {
+                let (class_id, method_id) = (m.class_id(), m.method_id());
+                self.violation(
+                    ReplyCode::COMMAND_INVALID,
+                    format!("unexpected {} on channel {channel}", m.name()),
+                    class_id,
+                    method_id,
+                );
+            }
+        }
+    }
+
+    /// Forgets a consumer and reports its end, once (nothing for a tag
+    /// that is not registered).
+    pub(crate) fn end_consumer(&mut self, channel: u16, consumer_tag: ShortStr, end: ConsumerEnd) {
+        let removed = self
+            .channels
+            .get_mut(&channel)
+            .is_some_and(|ch| ch.consumers.by_tag.remove(&consumer_tag).is_some());
+        if removed {
+            self.events.push_back(Event::ConsumerEnded {
+                channel,
+                consumer_tag,
+                end,
+            });
+        }
+    }
+
+    /// `basic.ack`/`basic.nack` from the server: settles publishes.
+    fn confirm(&mut self, channel: u16, method: Method) {
+        let (tag, multiple, ack) = match &method {
+            Method::BasicAck(a) => (a.delivery_tag, a.multiple, true),
+            Method::BasicNack(n) => (n.delivery_tag, n.multiple, false),
+            _ => return,
+        };
+        let Some(confirms) = self
+            .channels
+            .get_mut(&channel)
+            .and_then(|ch| ch.confirms.as_mut())
+        else {
+            return self.violation(
+                ReplyCode::COMMAND_INVALID,
+                format!(
+                    "{} on channel {channel}, which is not in confirm mode",
+                    method.name()
+                ),
+                method.class_id(),
+                method.method_id(),
+            );
+        };
+        if !confirms.was_published(tag) {
+            tracing::warn!(
+                channel,
+                tag,
+                multiple,
+                "{} for a publish never made",
+                method.name()
+            );
+        }
+        if let Some(tags) = confirms.settle(tag, multiple) {
+            self.events
+                .push_back(Event::Confirmed { channel, tags, ack });
+        }
+    }
+
+    /// Our `channel.close` is answered: report it like any other channel
+    /// end, with the server's reason if its close crossed ours (a 404 for
+    /// an earlier publish, say: that is what the application must hear).
+    fn our_close_done(&mut self, channel: u16, request: Option<super::RequestId>) {
+        let Some(ch) = self.channels.get_mut(&channel) else {
+            return;
+        };
+        let phase = std::mem::replace(&mut ch.phase, ChannelPhase::Opening);
+        let (ours, theirs) = match phase {
+            ChannelPhase::Closing {
+                reason,
+                server_close,
+                ..
+            } => (reason, server_close),
+            _ => (CloseReason::new(ReplyCode::REPLY_SUCCESS, ""), None),
+        };
+        match theirs {
+            Some(reason) => {
+                let err = Error::ChannelClosed {
+                    channel,
+                    reason,
+                    by: Initiator::Server,
+                };
+                self.complete(request, Err(err.clone()));
+                self.channel_ended(channel, err);
+            }
+            None => {
+                self.complete(request, Ok(Reply::Method(ChannelCloseOk {}.into())));
+                let err = Error::ChannelClosed {
+                    channel,
+                    reason: ours,
+                    by: Initiator::Application,
+                };
+                self.channel_ended(channel, err);
+            }
+        }
+    }
+
+    /// A channel is gone: what waits on it fails with `error` (requests,
+    /// unconfirmed publishes, consumers), then [`Event::ChannelClosed`].
+    /// Its id stays taken until that event is polled.
+    pub(crate) fn channel_ended(&mut self, channel: u16, error: Error) {
+        let Some(mut ch) = self.channels.remove(&channel) else {
+            return;
+        };
+        for rpc in ch.rpcs.drain(..) {
+            self.complete(rpc.id, Err(error.clone()));
+        }
+        if let Some(tags) = ch.confirms.as_mut().and_then(Confirms::fail_all) {
+            self.events.push_back(Event::Unconfirmed {
+                channel,
+                tags,
+                error: error.clone(),
+            });
+        }
+        for (consumer_tag, _) in ch.consumers.by_tag.drain() {
+            self.events.push_back(Event::ConsumerEnded {
+                channel,
+                consumer_tag,
+                end: ConsumerEnd::Closed(error.clone()),
+            });
+        }
+        self.releasing.insert(channel);
+        self.events
+            .push_back(Event::ChannelClosed { channel, error });
+    }
+
+    fn content_done(&mut self, channel: u16, content: Content) {
+        let Content {
+            method,
+            properties,
+            body,
+        } = content;
+        match method {
+            Method::BasicDeliver(d) => {
+                let known = self
+                    .channels
+                    .get(&channel)
+                    .is_some_and(|ch| ch.consumers.by_tag.contains_key(&d.consumer_tag));
+                if !known {
+                    // In flight when the consumer was cancelled; unacknowledged,
+                    // it goes back to the queue when the channel closes.
+                    tracing::debug!(channel, consumer = %d.consumer_tag, "delivery for no consumer; dropped");
+                    return;
+                }
+                let delivery = Delivery {
+                    channel,
+                    consumer_tag: d.consumer_tag,
+                    delivery_tag: d.delivery_tag,
+                    redelivered: d.redelivered,
+                    exchange: d.exchange,
+                    routing_key: d.routing_key,
+                    properties,
+                    body,
+                };
+                self.buffered += delivery.buffer_cost();
+                self.events.push_back(Event::Delivery(delivery));
+            }
+            Method::BasicReturn(r) => self.events.push_back(Event::Returned {
+                channel,
+                message: Returned {
+                    reply_code: ReplyCode(r.reply_code),
+                    reply_text: r.reply_text,
+                    exchange: r.exchange,
+                    routing_key: r.routing_key,
+                    properties,
+                    body,
+                },
+            }),
+            Method::BasicGetOk(g) => {
+                let rpc = self
+                    .channels
+                    .get_mut(&channel)
+                    .and_then(|ch| ch.rpcs.pop_front());
+                if let Some(rpc) = rpc {
+                    self.complete(
+                        rpc.id,
+                        Ok(Reply::Get(GetMessage {
+                            delivery_tag: g.delivery_tag,
+                            redelivered: g.redelivered,
+                            exchange: g.exchange,
+                            routing_key: g.routing_key,
+                            message_count: g.message_count,
+                            properties,
+                            body,
+                        })),
+                    );
+                }
+            }
+            _ => {}
+        }
     }
 }

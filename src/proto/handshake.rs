@@ -1,8 +1,17 @@
-//! Handshake pieces: the client properties we announce, SASL responses, and
-//! the negotiation of channel_max, frame_max and heartbeat.
+//! The handshake: `connection.start` to `open-ok`, the client properties
+//! we announce, SASL responses, and the negotiation of channel_max,
+//! frame_max and heartbeat.
 
-use crate::codec::{FieldTable, FieldValue, LongStr};
+use crate::codec::method::*;
+use crate::codec::{
+    encode_method, FieldTable, FieldValue, LongStr, Method, ProtocolHeader, ReplyCode, ShortStr,
+    FRAME_MIN_SIZE,
+};
+use crate::error::Error;
 use crate::uri::{AuthMechanism, ConnectionOptions};
+
+use super::connection::{Phase, Step};
+use super::Connection;
 
 /// Negotiated connection limits (after `connection.tune`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +111,118 @@ pub(crate) fn sasl_response(opts: &ConnectionOptions) -> LongStr {
             LongStr(buf.freeze().slice(4..))
         }
         AuthMechanism::External => LongStr::default(),
+    }
+}
+
+impl Connection {
+    /// A method on channel 0 before the connection is open.
+    pub(crate) fn handshake_method(&mut self, step: Step, method: Method) {
+        match (step, method) {
+            (Step::Start, Method::ConnectionStart(start)) => self.on_start(start),
+            (Step::Tune, Method::ConnectionSecure(_)) => {
+                let response = sasl_response(&self.config.options);
+                encode_method(&mut self.out, 0, &ConnectionSecureOk { response });
+            }
+            (Step::Tune, Method::ConnectionTune(t)) => self.on_tune(t),
+            (Step::OpenOk, Method::ConnectionOpenOk(_)) => self.opened(),
+            (_, m) => {
+                // A connection-class method out of order is a command the
+                // handshake does not allow; anything else has no place here.
+                let code = if m.class_id() == ConnectionStart::CLASS_ID {
+                    ReplyCode::COMMAND_INVALID
+                } else {
+                    ReplyCode::CHANNEL_ERROR
+                };
+                self.unexpected_on_channel_0(m, code)
+            }
+        }
+    }
+
+    fn set_step(&mut self, next: Step) {
+        if let Phase::Handshake { step, .. } = &mut self.phase {
+            *step = next;
+        }
+    }
+
+    fn on_start(&mut self, start: ConnectionStart) {
+        if (start.version_major, start.version_minor) != (0, 9) {
+            return self.finish(Error::UnsupportedProtocol {
+                offered: ProtocolHeader {
+                    protocol_id: 0,
+                    major: start.version_major,
+                    minor: start.version_minor,
+                    revision: 0,
+                },
+            });
+        }
+        let wanted = self.config.options.auth_mechanism.name();
+        let offered = start.mechanisms.to_string();
+        if !offered.split(' ').any(|m| m == wanted) {
+            // Nothing we can say to the server: it waits for start-ok. Drop the connection.
+            return self.finish(Error::AuthMechanism { wanted, offered });
+        }
+        let locale = &self.config.options.locale;
+        let locales = start.locales.to_string();
+        let locale = if locales.split(' ').any(|l| l == locale) {
+            locale.clone()
+        } else {
+            locales.split(' ').next().unwrap_or("en_US").to_string()
+        };
+        self.server_properties = start.server_properties;
+        let start_ok = ConnectionStartOk {
+            client_properties: client_properties(self.config.connection_name.as_deref()),
+            mechanism: ShortStr::from_static(wanted),
+            response: sasl_response(&self.config.options),
+            locale: ShortStr::copy_from_str(&locale).unwrap_or_default(),
+        };
+        encode_method(&mut self.out, 0, &start_ok);
+        self.set_step(Step::Tune);
+    }
+
+    fn on_tune(&mut self, t: ConnectionTune) {
+        if t.frame_max != 0 && t.frame_max < FRAME_MIN_SIZE {
+            return self.violation(
+                ReplyCode::SYNTAX_ERROR,
+                format!(
+                    "frame_max {} is below the minimum of {FRAME_MIN_SIZE}",
+                    t.frame_max
+                ),
+                ConnectionTune::CLASS_ID,
+                ConnectionTune::METHOD_ID,
+            );
+        }
+        let tuning = tune(
+            &self.config.options,
+            t.channel_max,
+            t.frame_max,
+            t.heartbeat,
+        );
+        self.tuning = tuning;
+        self.decoder.set_max_frame_size(tuning.frame_max);
+        encode_method(
+            &mut self.out,
+            0,
+            &ConnectionTuneOk {
+                channel_max: tuning.channel_max,
+                frame_max: tuning.frame_max,
+                heartbeat: tuning.heartbeat,
+            },
+        );
+        let vhost = match ShortStr::copy_from_str(&self.config.options.vhost) {
+            Ok(v) => v,
+            Err(e) => {
+                return self.finish(Error::InvalidArgument(format!("virtual host: {e}")));
+            }
+        };
+        encode_method(
+            &mut self.out,
+            0,
+            &ConnectionOpen {
+                virtual_host: vhost,
+                ..Default::default()
+            },
+        );
+        self.set_step(Step::OpenOk);
     }
 }
 

@@ -1,0 +1,377 @@
+//! What the handles and the driver's tasks share: the protocol core behind
+//! a mutex (never held across an await), the waiters of requests, confirms
+//! and consumers, and the hand-off of the core's events to them.
+//!
+//! Nothing here decides anything about the protocol: the core says which
+//! request completed, which publishes are settled or failed, which
+//! consumer ended and why, which channel is gone; this file finds the
+//! waiter and hands the result over.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::ops::RangeInclusive;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio::sync::{mpsc, oneshot, watch, Notify};
+
+use crate::codec::ShortStr;
+use crate::proto::{self, ConsumerEnd, Delivery, Event, Reply, RequestId, Returned};
+use crate::Error;
+
+use super::confirm::Confirm;
+
+/// Returned messages a channel buffers for its [`super::Returns`]; more are dropped (and logged).
+pub(crate) const RETURNS_CAPACITY: usize = 1024;
+
+/// Locks a mutex whose holder may have panicked: the state it guards is
+/// still the best there is, and stopping would hang every caller.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Bytes of deliveries the application took (or dropped), on their way
+/// back to the core's delivery buffer; and whether the reader waits for them.
+#[derive(Default)]
+pub(crate) struct Released {
+    bytes: AtomicUsize,
+    reader_waits: AtomicBool,
+}
+
+impl Released {
+    /// Gives deliveries back (from any task); wakes a reader that waits for room.
+    pub(crate) fn give(&self, cost: usize, reader_wake: &Notify) {
+        if cost == 0 {
+            return;
+        }
+        self.bytes.fetch_add(cost, Ordering::SeqCst);
+        if self.reader_waits.load(Ordering::SeqCst) {
+            reader_wake.notify_one();
+        }
+    }
+
+    /// What was given back since the last call.
+    pub(crate) fn take(&self) -> usize {
+        self.bytes.swap(0, Ordering::SeqCst)
+    }
+
+    /// The reader is about to wait (`true`) or reads again. Returns whether
+    /// bytes came back meanwhile (the reader then looks again instead).
+    pub(crate) fn reader_waits(&self, waits: bool) -> bool {
+        self.reader_waits.store(waits, Ordering::SeqCst);
+        waits && self.bytes.load(Ordering::SeqCst) > 0
+    }
+}
+
+/// A consumer's queue and the slot that tells it why it ended.
+pub(crate) struct Route {
+    pub(crate) tx: mpsc::Sender<Delivery>,
+    pub(crate) end: Arc<Mutex<Option<ConsumerEnd>>>,
+    /// Deliveries that did not fit the consumer's queue, in order. While any
+    /// route has some, the reader does not read the socket (back-pressure);
+    /// at most one read's worth of frames end up here.
+    overflow: VecDeque<Delivery>,
+    released: Arc<Released>,
+}
+
+impl Route {
+    pub(crate) fn new(
+        tx: mpsc::Sender<Delivery>,
+        end: Arc<Mutex<Option<ConsumerEnd>>>,
+        released: Arc<Released>,
+    ) -> Self {
+        Route {
+            tx,
+            end,
+            overflow: VecDeque::new(),
+            released,
+        }
+    }
+
+    /// Queues a delivery for the consumer, in order.
+    fn push(&mut self, d: Delivery, wake: &Notify) {
+        if !self.overflow.is_empty() {
+            self.overflow.push_back(d);
+            return;
+        }
+        match self.tx.try_send(d) {
+            Ok(()) => {}
+            Err(mpsc::error::TrySendError::Full(d)) => self.overflow.push_back(d),
+            Err(mpsc::error::TrySendError::Closed(d)) => {
+                tracing::debug!(channel = d.channel, consumer = %d.consumer_tag, "consumer dropped; delivery dropped");
+                self.released.give(d.buffer_cost(), wake);
+            }
+        }
+    }
+
+    /// Moves what fits from the overflow into the consumer's queue.
+    fn flush(&mut self, wake: &Notify) {
+        while let Some(d) = self.overflow.pop_front() {
+            match self.tx.try_send(d) {
+                Ok(()) => {}
+                Err(mpsc::error::TrySendError::Full(d)) => {
+                    self.overflow.push_front(d);
+                    return;
+                }
+                Err(mpsc::error::TrySendError::Closed(d)) => {
+                    self.released.give(d.buffer_cost(), wake);
+                }
+            }
+        }
+    }
+}
+
+/// Deliveries nobody will take go back to the core's delivery buffer.
+impl Drop for Route {
+    fn drop(&mut self) {
+        let cost: usize = self.overflow.iter().map(Delivery::buffer_cost).sum();
+        self.released.bytes.fetch_add(cost, Ordering::SeqCst);
+    }
+}
+
+/// What a channel handle shares with the driver.
+#[derive(Default)]
+pub(crate) struct ChannelState {
+    /// Why the channel closed, once it has.
+    pub(crate) closed: Mutex<Option<Error>>,
+}
+
+type Waiter<T> = oneshot::Sender<Result<T, Error>>;
+
+pub(crate) struct Inner {
+    pub(crate) core: proto::Connection,
+    pub(crate) pending: HashMap<RequestId, Waiter<Reply>>,
+    /// Where each consumer's deliveries go: channel -> consumer tag -> route.
+    pub(crate) routes: HashMap<u16, HashMap<ShortStr, Route>>,
+    /// Routes of ended consumers whose overflow the application has not read yet.
+    draining: Vec<Route>,
+    pub(crate) channels: HashMap<u16, Arc<ChannelState>>,
+    connected: Option<Waiter<()>>,
+    /// channel -> publish sequence number -> its waiter (confirm mode).
+    pub(crate) confirms: HashMap<u16, BTreeMap<u64, Waiter<Confirm>>>,
+    /// channel -> where its returned messages go.
+    pub(crate) returns: HashMap<u16, mpsc::Sender<Returned>>,
+}
+
+pub(crate) struct Shared {
+    inner: Mutex<Inner>,
+    /// The core has bytes to write (or the connection ended).
+    pub(crate) write_ready: Notify,
+    /// A write finished: publishers waiting on the high-water mark may go on.
+    pub(crate) drained: Notify,
+    /// The reader must look again (a deadline moved, room came back, or the writer failed).
+    pub(crate) reader_wake: Notify,
+    pub(crate) closed_tx: watch::Sender<Option<Error>>,
+    /// `Some(reason)` while the server blocks the connection.
+    pub(crate) blocked_tx: watch::Sender<Option<String>>,
+    /// A channel's flow state or the connection's blocked state changed.
+    pub(crate) flow_changed: Notify,
+    /// Deliveries given back by the application, for the core's buffer.
+    pub(crate) released: Arc<Released>,
+}
+
+impl Shared {
+    pub(crate) fn new(
+        core: proto::Connection,
+    ) -> (Arc<Self>, oneshot::Receiver<Result<(), Error>>) {
+        let (tx, rx) = oneshot::channel();
+        let shared = Arc::new(Shared {
+            inner: Mutex::new(Inner {
+                core,
+                pending: HashMap::new(),
+                routes: HashMap::new(),
+                draining: Vec::new(),
+                channels: HashMap::new(),
+                connected: Some(tx),
+                confirms: HashMap::new(),
+                returns: HashMap::new(),
+            }),
+            write_ready: Notify::new(),
+            drained: Notify::new(),
+            reader_wake: Notify::new(),
+            closed_tx: watch::channel(None).0,
+            blocked_tx: watch::channel(None).0,
+            flow_changed: Notify::new(),
+            released: Arc::new(Released::default()),
+        });
+        (shared, rx)
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
+        lock(&self.inner)
+    }
+
+    /// After a command: write what it queued, and let the reader re-arm its timer.
+    pub(crate) fn kick(&self) {
+        self.write_ready.notify_one();
+        self.reader_wake.notify_one();
+    }
+}
+
+/// Sends `result` to every waiter in `tags`.
+fn settle(
+    waiting: &mut BTreeMap<u64, Waiter<Confirm>>,
+    tags: RangeInclusive<u64>,
+    result: Result<Confirm, Error>,
+) {
+    while let Some((&seq, _)) = waiting.range(tags.clone()).next() {
+        if let Some(tx) = waiting.remove(&seq) {
+            let _ = tx.send(result.clone());
+        }
+    }
+}
+
+impl Inner {
+    /// The error for an operation on a connection that has ended (or is ending).
+    pub(crate) fn closed_error(&self) -> Option<Error> {
+        self.core.close_error().cloned()
+    }
+
+    /// Registers the waiter of a request.
+    pub(crate) fn wait_for(&mut self, id: RequestId) -> oneshot::Receiver<Result<Reply, Error>> {
+        let (tx, rx) = oneshot::channel();
+        self.pending.insert(id, tx);
+        rx
+    }
+
+    /// Hands every queued event to its waiter. Never waits: deliveries that
+    /// do not fit their consumer's queue go to its overflow (and the reader
+    /// then stops reading), so closes and replies are never held up behind them.
+    pub(crate) fn dispatch(&mut self, shared: &Shared) {
+        while let Some(event) = self.core.poll_event() {
+            match event {
+                Event::Connected => {
+                    if let Some(tx) = self.connected.take() {
+                        let _ = tx.send(Ok(()));
+                    }
+                }
+                Event::Completed { id, result } => {
+                    if let Some(tx) = self.pending.remove(&id) {
+                        let _ = tx.send(result);
+                    }
+                }
+                Event::Delivery(d) => {
+                    let route = self
+                        .routes
+                        .get_mut(&d.channel)
+                        .and_then(|c| c.get_mut(&d.consumer_tag));
+                    match route {
+                        Some(route) => route.push(d, &shared.reader_wake),
+                        // The consumer's handle was dropped and its cancel is on its way.
+                        None => shared.released.give(d.buffer_cost(), &shared.reader_wake),
+                    }
+                }
+                Event::ConsumerEnded {
+                    channel,
+                    consumer_tag,
+                    end,
+                } => {
+                    let route = self
+                        .routes
+                        .get_mut(&channel)
+                        .and_then(|c| c.remove(&consumer_tag));
+                    if let Some(route) = route {
+                        self.end_route(route, end);
+                    }
+                }
+                Event::Confirmed { channel, tags, ack } => {
+                    if let Some(waiting) = self.confirms.get_mut(&channel) {
+                        let verdict = if ack { Confirm::Ack } else { Confirm::Nack };
+                        settle(waiting, tags, Ok(verdict));
+                    }
+                }
+                Event::Unconfirmed {
+                    channel,
+                    tags,
+                    error,
+                } => {
+                    if let Some(waiting) = self.confirms.get_mut(&channel) {
+                        settle(waiting, tags, Err(error));
+                    }
+                }
+                Event::ChannelClosed { channel, error } => {
+                    tracing::debug!(channel, %error, "channel closed");
+                    if let Some(state) = self.channels.remove(&channel) {
+                        lock(&state.closed).get_or_insert(error);
+                    }
+                    self.routes.remove(&channel);
+                    self.confirms.remove(&channel);
+                    self.returns.remove(&channel);
+                    shared.flow_changed.notify_waiters();
+                }
+                Event::Closed(error) => {
+                    tracing::debug!(%error, "connection closed");
+                    if let Some(tx) = self.connected.take() {
+                        let _ = tx.send(Err(error.clone()));
+                    }
+                    for (_, tx) in self.pending.drain() {
+                        let _ = tx.send(Err(error.clone()));
+                    }
+                    self.draining.clear();
+                    let _ = shared.closed_tx.send(Some(error));
+                    shared.flow_changed.notify_waiters();
+                    shared.drained.notify_waiters();
+                }
+                Event::Returned { channel, message } => match self.returns.get(&channel) {
+                    Some(tx) => {
+                        if tx.try_send(message).is_err() {
+                            tracing::warn!(
+                                channel,
+                                "returned message dropped: nobody reads the channel's returns"
+                            );
+                        }
+                    }
+                    None => tracing::debug!(
+                        channel,
+                        code = message.reply_code.0,
+                        "basic.return with no returns listener; dropped"
+                    ),
+                },
+                Event::Flow { channel, active } => {
+                    tracing::debug!(channel, active, "channel.flow");
+                    shared.flow_changed.notify_waiters();
+                }
+                Event::Blocked { reason } => {
+                    tracing::info!(%reason, "connection blocked by the server");
+                    let _ = shared.blocked_tx.send(Some(reason));
+                }
+                Event::Unblocked => {
+                    tracing::info!("connection unblocked");
+                    let _ = shared.blocked_tx.send(None);
+                    shared.flow_changed.notify_waiters();
+                }
+            }
+        }
+    }
+
+    /// Whether some consumer has deliveries waiting for room (the reader
+    /// then does not read), and the queue of the first such consumer.
+    pub(crate) fn overflowing(&self) -> Option<mpsc::Sender<Delivery>> {
+        self.routes
+            .values()
+            .flat_map(|routes| routes.values())
+            .chain(self.draining.iter())
+            .find(|r| !r.overflow.is_empty())
+            .map(|r| r.tx.clone())
+    }
+
+    /// There is room in some queue again: move overflow along.
+    pub(crate) fn flush_overflow(&mut self, wake: &Notify) {
+        for route in self.routes.values_mut().flat_map(|r| r.values_mut()) {
+            route.flush(wake);
+        }
+        for route in &mut self.draining {
+            route.flush(wake);
+        }
+        self.draining.retain(|r| !r.overflow.is_empty());
+    }
+
+    /// A consumer ended: it learns why; deliveries it has not taken yet stay
+    /// readable (its queue ends after them).
+    fn end_route(&mut self, route: Route, why: ConsumerEnd) {
+        lock(&route.end).get_or_insert(why);
+        if !route.overflow.is_empty() && !self.core.is_closed() {
+            self.draining.push(route);
+        }
+        // Otherwise dropping the sender ends the consumer's stream once it is drained.
+    }
+}

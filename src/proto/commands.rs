@@ -1,0 +1,365 @@
+//! What the application asks of the core: open and close channels, send
+//! requests, start consumers, publish, update the secret, close.
+
+use std::time::Instant;
+
+use bytes::Bytes;
+
+use crate::codec::method::*;
+use crate::codec::{
+    encode_content, encode_method, BasicProperties, Frame, Method, ReplyCode, ShortStr,
+};
+use crate::error::{CloseReason, Endpoint, Error, Initiator};
+
+use super::channel::{Channel, ChannelPhase};
+use super::confirms::Confirms;
+use super::connection::Phase;
+use super::consumers::ConsumerInfo;
+use super::rpc::Rpc;
+use super::{Connection, RequestId, WRITE_HIGH_WATER};
+
+/// A consumer the core registered ([`Connection::consume`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsumerStarted {
+    /// Its tag (made by the core when the request had none).
+    pub consumer_tag: ShortStr,
+    /// How many deliveries the front end must be ready to buffer for it.
+    pub capacity: usize,
+    /// The request `consume-ok` completes (`None` with no-wait).
+    pub request: Option<RequestId>,
+}
+
+fn short(s: &str, what: &str) -> Result<ShortStr, Error> {
+    ShortStr::copy_from_str(s).map_err(|e| Error::InvalidArgument(format!("{what}: {e}")))
+}
+
+impl Connection {
+    fn check_open(&self) -> Result<(), Error> {
+        match &self.phase {
+            Phase::Open => Ok(()),
+            Phase::Closing { error, .. } | Phase::Closed { error } => Err(error.clone()),
+            Phase::Handshake { .. } => Err(Error::NotOpen(Endpoint::Connection)),
+        }
+    }
+
+    fn channel_mut_open(&mut self, channel: u16) -> Result<&mut Channel, Error> {
+        match self.channels.get_mut(&channel) {
+            Some(ch) if ch.phase == ChannelPhase::Open => Ok(ch),
+            _ => Err(Error::NotOpen(Endpoint::Channel(channel))),
+        }
+    }
+
+    /// Opens the lowest free channel. Its `channel.open-ok` completes the
+    /// request. An id is free when no channel uses it and the
+    /// [`ChannelClosed`](super::Event::ChannelClosed) of the last channel
+    /// that had it has been polled.
+    pub fn open_channel(&mut self) -> Result<(u16, RequestId), Error> {
+        self.check_open()?;
+        let max = self.tuning.channel_max;
+        let taken = |id: &u16| self.channels.contains_key(id) || self.releasing.contains(id);
+        let Some(channel) = (1..=max).find(|id| !taken(id)) else {
+            return Err(Error::ChannelLimit { channel_max: max });
+        };
+        let id = self.next_id();
+        let mut ch = Channel::new();
+        ch.rpcs.push_back(Rpc::for_method::<ChannelOpen>(Some(id)));
+        self.channels.insert(channel, ch);
+        encode_method(&mut self.out, channel, &ChannelOpen::default());
+        Ok((channel, id))
+    }
+
+    /// Closes a channel with a reply code and text (200 for a normal close).
+    /// Requests still waiting on it fail at once; `channel.close-ok` completes this one.
+    /// If no `close-ok` comes within the close timeout, this request fails
+    /// with [`TimeoutKind::Close`](crate::TimeoutKind::Close) (the channel id stays in use).
+    pub fn close_channel(
+        &mut self,
+        channel: u16,
+        code: ReplyCode,
+        text: &str,
+        now: Instant,
+    ) -> Result<RequestId, Error> {
+        self.check_open()?;
+        self.clock = self.clock.max(now);
+        let text = short(text, "reply text")?;
+        let id = self.next_id();
+        let deadline = now + self.config.close_timeout;
+        let ch = self.channel_mut_open(channel)?;
+        let reason = CloseReason::new(code, text.to_string());
+        ch.phase = ChannelPhase::Closing {
+            reason: reason.clone(),
+            deadline: Some(deadline),
+            server_close: None,
+        };
+        let pending: Vec<Rpc> = ch.rpcs.drain(..).collect();
+        ch.assembly = Default::default();
+        ch.rpcs.push_back(Rpc::for_method::<ChannelClose>(Some(id)));
+        let err = Error::ChannelClosed {
+            channel,
+            reason,
+            by: Initiator::Application,
+        };
+        for rpc in pending {
+            self.complete(rpc.id, Err(err.clone()));
+        }
+        encode_method(
+            &mut self.out,
+            channel,
+            &ChannelClose {
+                reply_code: code.0,
+                reply_text: text,
+                class_id: 0,
+                method_id: 0,
+            },
+        );
+        Ok(id)
+    }
+
+    /// Sends a method on an open channel. Returns the request to wait for
+    /// when the method expects a reply (a synchronous method without
+    /// `no-wait`, as the spec's XML says), `None` otherwise (acks, `no-wait`
+    /// variants, …).
+    ///
+    /// `channel.open`/`close` and connection methods have their own
+    /// commands; so does `basic.consume` ([`consume`](Self::consume): a
+    /// consume sent here gets the default capacity).
+    pub fn request(&mut self, channel: u16, method: Method) -> Result<Option<RequestId>, Error> {
+        self.check_open()?;
+        let info = method.info().ok_or_else(|| {
+            Error::InvalidArgument(format!("{} is not a spec method", method.name()))
+        })?;
+        if matches!(info.class_id, 10 | 20) {
+            return Err(Error::InvalidArgument(format!(
+                "{} has its own command",
+                info.full_name
+            )));
+        }
+        if info.content {
+            return Err(Error::InvalidArgument(format!(
+                "{} carries content: use publish",
+                info.full_name
+            )));
+        }
+        let method = match method {
+            Method::BasicConsume(c) => {
+                return self
+                    .consume(channel, c, None)
+                    .map(|started| started.request)
+            }
+            m => m,
+        };
+        let id = method.expects_reply().then(|| self.next_id());
+        let Some(ch) = self
+            .channels
+            .get_mut(&channel)
+            .filter(|ch| ch.phase == ChannelPhase::Open)
+        else {
+            return Err(Error::NotOpen(Endpoint::Channel(channel)));
+        };
+        let mut cancelled = None;
+        match &method {
+            // No cancel-ok will come: the consumer ends now.
+            Method::BasicCancel(c) if c.no_wait => cancelled = Some(c.consumer_tag.clone()),
+            Method::BasicQos(q) => ch.consumers.qos(q.prefetch_count, q.global),
+            // Publishes are counted from the first one after confirm.select,
+            // which the server handles in order: count from here.
+            Method::ConfirmSelect(_) if ch.confirms.is_none() => {
+                ch.confirms = Some(Confirms::new());
+            }
+            _ => {}
+        }
+        if id.is_some() {
+            ch.rpcs.push_back(Rpc::for_info(id, info));
+        }
+        let len = method.encoded_len();
+        self.out.reserve(len + 8);
+        Frame::Method { channel, method }.encode(&mut self.out);
+        if let Some(tag) = cancelled {
+            self.end_consumer(channel, tag, super::ConsumerEnd::Cancelled);
+        }
+        Ok(id)
+    }
+
+    /// Starts a consumer: registers it (deliveries may follow `consume-ok`
+    /// at once), makes its tag when `method.consumer_tag` is empty, and
+    /// decides its capacity from `capacity` (the default when `None`) and
+    /// the channel's prefetch count.
+    ///
+    /// The broker can then never send the consumer more than the front end
+    /// will buffer for it: a consumer that acknowledges gets a capacity of
+    /// at least the channel's prefetch count (a smaller one is raised), and
+    /// on a channel with no prefetch count the core first sends `basic.qos`
+    /// with the capacity (per consumer, `global = false`; later consumers on
+    /// the channel are limited by it too). A `no-ack` consumer has no such
+    /// limit: when it is full, the front end stops reading the socket.
+    pub fn consume(
+        &mut self,
+        channel: u16,
+        mut method: BasicConsume,
+        capacity: Option<usize>,
+    ) -> Result<ConsumerStarted, Error> {
+        self.check_open()?;
+        let default = self.config.default_consumer_capacity;
+        let tag_n = self.next_consumer_tag;
+        // Request numbers are never reused: one lost to an error below is harmless.
+        let request = (!method.no_wait).then(|| self.next_id());
+        let ch = self.channel_mut_open(channel)?;
+        if method.consumer_tag.is_empty() {
+            method.consumer_tag = short(&format!("amqp091-{channel}-{tag_n}"), "consumer tag")?;
+        }
+        if ch.consumers.by_tag.contains_key(&method.consumer_tag) {
+            return Err(Error::InvalidArgument(format!(
+                "consumer tag {} is already in use on channel {channel}",
+                method.consumer_tag
+            )));
+        }
+        let plan = ch.consumers.plan(capacity, default, method.no_ack);
+        if let Some(prefetch_count) = plan.set_prefetch {
+            let qos = BasicQos {
+                prefetch_size: 0,
+                prefetch_count,
+                global: false,
+            };
+            ch.consumers.qos(prefetch_count, false);
+            ch.rpcs.push_back(Rpc::for_method::<BasicQos>(None));
+            encode_method(&mut self.out, channel, &qos);
+        }
+        let ch = self.channel_mut_open(channel)?;
+        ch.consumers.by_tag.insert(
+            method.consumer_tag.clone(),
+            ConsumerInfo {
+                capacity: plan.capacity,
+                no_ack: method.no_ack,
+            },
+        );
+        if let Some(id) = request {
+            ch.rpcs.push_back(Rpc::for_method::<BasicConsume>(Some(id)));
+        }
+        self.next_consumer_tag += 1;
+        let consumer_tag = method.consumer_tag.clone();
+        encode_method(&mut self.out, channel, &method);
+        Ok(ConsumerStarted {
+            consumer_tag,
+            capacity: plan.capacity,
+            request,
+        })
+    }
+
+    /// Whether a publish on `channel` may be written now: the server has
+    /// not paused the channel (`channel.flow`) nor, when configured to
+    /// wait, blocked the connection, and the bytes waiting to be written
+    /// are under the high-water mark (back-pressure on publishers).
+    pub fn publish_ready(&self, channel: u16) -> bool {
+        self.channel_flow_active(channel)
+            && !(self.config.wait_while_blocked && self.blocked)
+            && self.out.len() < WRITE_HIGH_WATER
+    }
+
+    /// Publishes a message: `basic.publish`, a content header and body
+    /// frames of at most the negotiated frame_max. On a channel in confirm
+    /// mode, returns the publish's sequence number: the tag that an
+    /// [`Event::Confirmed`](super::Event::Confirmed) settles.
+    pub fn publish(
+        &mut self,
+        channel: u16,
+        method: &BasicPublish,
+        properties: &BasicProperties,
+        body: &[u8],
+    ) -> Result<Option<u64>, Error> {
+        self.check_open()?;
+        let seq = self.channel_mut_open(channel)?.next_publish_seq();
+        encode_method(&mut self.out, channel, method);
+        encode_content(
+            &mut self.out,
+            channel,
+            properties,
+            body,
+            self.tuning.frame_max,
+        );
+        Ok(seq)
+    }
+
+    /// Publishes as [`publish`](Self::publish) does, naming the exchange and
+    /// routing key as `&str`. The channel remembers the last pair it was
+    /// given, so publishing again to the same place allocates nothing.
+    #[allow(clippy::too_many_arguments)] // the arguments of basic.publish, plus content
+    pub fn publish_str(
+        &mut self,
+        channel: u16,
+        exchange: &str,
+        routing_key: &str,
+        mandatory: bool,
+        immediate: bool,
+        properties: &BasicProperties,
+        body: &[u8],
+    ) -> Result<Option<u64>, Error> {
+        self.check_open()?;
+        let frame_max = self.tuning.frame_max;
+        let ch = self.channel_mut_open(channel)?;
+        let cache = &mut ch.publish_names;
+        if cache.0 != exchange {
+            cache.0 = short(exchange, "exchange name")?;
+        }
+        if cache.1 != routing_key {
+            cache.1 = short(routing_key, "routing key")?;
+        }
+        let method = BasicPublish {
+            reserved_1: 0,
+            exchange: cache.0.clone(),
+            routing_key: cache.1.clone(),
+            mandatory,
+            immediate,
+        };
+        let seq = ch.next_publish_seq();
+        encode_method(&mut self.out, channel, &method);
+        encode_content(&mut self.out, channel, properties, body, frame_max);
+        Ok(seq)
+    }
+
+    /// Sends `connection.update-secret` (new credentials, e.g. an OAuth 2 token).
+    pub fn update_secret(&mut self, secret: &[u8], reason: &str) -> Result<RequestId, Error> {
+        self.check_open()?;
+        let reason = short(reason, "reason")?;
+        let id = self.next_id();
+        self.connection_rpcs
+            .push_back(Rpc::for_method::<ConnectionUpdateSecret>(Some(id)));
+        encode_method(
+            &mut self.out,
+            0,
+            &ConnectionUpdateSecret {
+                new_secret: Bytes::copy_from_slice(secret).into(),
+                reason,
+            },
+        );
+        Ok(id)
+    }
+
+    /// Closes the connection (200 for a normal close). Every pending
+    /// request fails at once; `connection.close-ok` completes this one (or
+    /// the close timeout, counted from `now`, fails it).
+    pub fn close(&mut self, code: ReplyCode, text: &str, now: Instant) -> Result<RequestId, Error> {
+        self.check_open()?;
+        self.clock = self.clock.max(now);
+        let text = short(text, "reply text")?;
+        let id = self.next_id();
+        let reason = CloseReason::new(code, text.to_string());
+        encode_method(
+            &mut self.out,
+            0,
+            &ConnectionClose {
+                reply_code: code.0,
+                reply_text: text,
+                class_id: 0,
+                method_id: 0,
+            },
+        );
+        self.start_closing(
+            Error::ConnectionClosed {
+                reason,
+                by: Initiator::Application,
+            },
+            Some(id),
+        );
+        Ok(id)
+    }
+}

@@ -1,0 +1,505 @@
+//! The connection state machine: its state, the input it is fed, and the
+//! output it yields. Commands are in `commands.rs`, the handshake in
+//! `handshake.rs`, channels in `channel.rs`, closing in `close.rs` and
+//! deadlines in `timers.rs`.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::time::Instant;
+
+use bytes::{Bytes, BytesMut};
+
+use crate::codec::method::*;
+use crate::codec::{
+    encode_method, FieldTable, Frame, FrameDecoder, Method, ProtocolHeader, ReplyCode,
+    FRAME_MIN_SIZE,
+};
+use crate::error::{Error, Initiator};
+
+use super::channel::{Channel, ChannelPhase};
+use super::rpc::Rpc;
+use super::{Config, Event, Reply, RequestId, Tuning};
+
+/// Where the handshake is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// Waiting for `connection.start` (or a protocol header: a refusal).
+    Start,
+    /// `start-ok` sent; waiting for `secure` or `tune`.
+    Tune,
+    /// `tune-ok` and `open` sent.
+    OpenOk,
+}
+
+#[derive(Debug)]
+pub(crate) enum Phase {
+    Handshake {
+        step: Step,
+        /// The whole handshake must finish by then.
+        deadline: Instant,
+    },
+    Open,
+    /// We sent `connection.close`; only `close`/`close-ok` matter now.
+    Closing {
+        error: Error,
+        request: Option<RequestId>,
+        /// When we stop waiting for close-ok.
+        deadline: Instant,
+    },
+    /// Finished; every later command fails with this error.
+    Closed {
+        error: Error,
+    },
+}
+
+/// The connection state machine. See the [module docs](super).
+pub struct Connection {
+    pub(crate) config: Config,
+    pub(crate) phase: Phase,
+    pub(crate) decoder: FrameDecoder,
+    /// Set until the first frame: the server may answer with a protocol header.
+    expect_header_reply: bool,
+    pub(crate) out: BytesMut,
+    pub(crate) events: VecDeque<Event>,
+    pub(crate) channels: BTreeMap<u16, Channel>,
+    /// Ended channels whose [`Event::ChannelClosed`] has not been polled:
+    /// their ids are not reused before the front end has seen them end.
+    pub(crate) releasing: BTreeSet<u16>,
+    pub(crate) tuning: Tuning,
+    pub(crate) server_properties: FieldTable,
+    next_request: u64,
+    /// Consumer tags made by the core are `amqp091-<channel>-<n>`.
+    pub(crate) next_consumer_tag: u64,
+    /// Requests on channel 0 (connection.update-secret) in order.
+    pub(crate) connection_rpcs: VecDeque<Rpc>,
+    pub(crate) blocked: bool,
+    /// Bytes of deliveries handed out and not yet released by the front end.
+    pub(crate) buffered: usize,
+    pub(crate) last_read: Instant,
+    pub(crate) last_write: Instant,
+    /// The latest time the caller gave (deadlines armed by commands start here).
+    pub(crate) clock: Instant,
+}
+
+/// Never the bytes waiting to be sent: they may hold the SASL response
+/// (the password). The options' own `Debug` hides the password.
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field("phase", &self.phase)
+            .field("options", &self.config.options)
+            .field("tuning", &self.tuning)
+            .field("channels", &self.channels.keys().collect::<Vec<_>>())
+            .field("pending_transmit", &self.out.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Connection {
+    /// A connection at the start of the handshake. The protocol header is
+    /// already queued for sending.
+    pub fn new(config: Config, now: Instant) -> Self {
+        let mut out = BytesMut::with_capacity(64 * 1024);
+        ProtocolHeader::AMQP_0_9_1.encode(&mut out);
+        let frame_max = match config.options.frame_max {
+            0 => 0,
+            n => n.max(FRAME_MIN_SIZE),
+        };
+        Connection {
+            phase: Phase::Handshake {
+                step: Step::Start,
+                deadline: now + config.options.connection_timeout,
+            },
+            config,
+            decoder: FrameDecoder::new(frame_max),
+            expect_header_reply: true,
+            out,
+            events: VecDeque::new(),
+            channels: BTreeMap::new(),
+            releasing: BTreeSet::new(),
+            tuning: Tuning {
+                channel_max: 0,
+                frame_max: FRAME_MIN_SIZE,
+                heartbeat: 0,
+            },
+            server_properties: FieldTable::new(),
+            next_request: 1,
+            next_consumer_tag: 1,
+            connection_rpcs: VecDeque::new(),
+            blocked: false,
+            buffered: 0,
+            last_read: now,
+            last_write: now,
+            clock: now,
+        }
+    }
+
+    // ----- getters -----
+
+    /// Negotiated limits (meaningful once connected).
+    pub fn tuning(&self) -> Tuning {
+        self.tuning
+    }
+
+    /// What the server said about itself in `connection.start`.
+    pub fn server_properties(&self) -> &FieldTable {
+        &self.server_properties
+    }
+
+    /// Whether the handshake finished and the connection is usable.
+    pub fn is_open(&self) -> bool {
+        matches!(self.phase, Phase::Open)
+    }
+
+    /// Whether the connection is finished.
+    pub fn is_closed(&self) -> bool {
+        matches!(self.phase, Phase::Closed { .. })
+    }
+
+    /// Why the connection ended (or is ending), once it has.
+    pub fn close_error(&self) -> Option<&Error> {
+        match &self.phase {
+            Phase::Closing { error, .. } | Phase::Closed { error } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// Whether the server has blocked publishing (`connection.blocked`).
+    pub fn is_blocked(&self) -> bool {
+        self.blocked
+    }
+
+    /// Bytes waiting to be written.
+    pub fn pending_transmit(&self) -> usize {
+        self.out.len()
+    }
+
+    /// Whether `channel` is open.
+    pub fn channel_is_open(&self, channel: u16) -> bool {
+        self.channels
+            .get(&channel)
+            .is_some_and(|c| c.phase == ChannelPhase::Open)
+    }
+
+    /// Whether the server lets `channel` publish (`channel.flow`); `true`
+    /// for a channel that is not open (publishing then fails by itself).
+    pub fn channel_flow_active(&self, channel: u16) -> bool {
+        self.channels.get(&channel).is_none_or(|c| c.flow_active)
+    }
+
+    /// Whether `channel` is in confirm mode.
+    pub fn channel_confirms(&self, channel: u16) -> bool {
+        self.channels
+            .get(&channel)
+            .is_some_and(|c| c.confirms.is_some())
+    }
+
+    /// Publishes on `channel` that wait for the server's ack or nack.
+    pub fn unconfirmed(&self, channel: u16) -> usize {
+        self.channels
+            .get(&channel)
+            .and_then(|c| c.confirms.as_ref())
+            .map_or(0, |c| c.unsettled())
+    }
+
+    /// Whether a consumer with this tag is registered on `channel`.
+    pub fn has_consumer(&self, channel: u16, consumer_tag: &str) -> bool {
+        self.channels
+            .get(&channel)
+            .is_some_and(|c| c.consumers.by_tag.contains_key(consumer_tag.as_bytes()))
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    // ----- output -----
+
+    /// Takes the bytes to write, if any; counts them as written `now` (for heartbeats).
+    pub fn take_transmit(&mut self, now: Instant) -> Option<Bytes> {
+        self.clock = self.clock.max(now);
+        if self.out.is_empty() {
+            return None;
+        }
+        self.last_write = now;
+        Some(self.out.split().freeze())
+    }
+
+    /// The next event, if any.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        let event = self.events.pop_front()?;
+        if let Event::ChannelClosed { channel, .. } = &event {
+            self.releasing.remove(channel);
+        }
+        Some(event)
+    }
+
+    // ----- flow control -----
+
+    /// Bytes of deliveries handed out in [`Event::Delivery`] that the
+    /// application has not taken yet (their [`buffer_cost`](super::Delivery::buffer_cost)).
+    pub fn buffered_delivery_bytes(&self) -> usize {
+        self.buffered
+    }
+
+    /// The front end gives back deliveries the application took (or that
+    /// were dropped): the sum of their [`buffer_cost`](super::Delivery::buffer_cost).
+    pub fn release_deliveries(&mut self, cost: usize) {
+        self.buffered = self.buffered.saturating_sub(cost);
+    }
+
+    /// Whether the front end should read the socket now: not while the
+    /// deliveries it holds exceed the delivery buffer, nor while too much
+    /// waits to be written (the replies a server's methods call for, on a
+    /// server that does not read). A paused front end calls
+    /// [`reading_paused`](Self::reading_paused).
+    pub fn wants_input(&self) -> bool {
+        self.buffered <= self.config.delivery_buffer_bytes
+            && self.out.len() < super::WRITE_HIGH_WATER
+    }
+
+    /// The front end is not reading the socket (its consumers are full, or
+    /// [`wants_input`](Self::wants_input) said no): the silence that follows
+    /// is ours, not the server's, so the missed-heartbeat deadline restarts from `now`.
+    pub fn reading_paused(&mut self, now: Instant) {
+        self.last_read = now;
+    }
+
+    // ----- input -----
+
+    /// Processes the bytes read so far: every complete frame is consumed
+    /// from `buf`; a partial frame stays there for the next call.
+    pub fn handle_input(&mut self, buf: &mut BytesMut, now: Instant) {
+        self.clock = self.clock.max(now);
+        if self.is_closed() {
+            buf.clear();
+            return;
+        }
+        if !buf.is_empty() {
+            self.last_read = now;
+        }
+        if self.expect_header_reply && ProtocolHeader::starts(buf) {
+            match ProtocolHeader::decode(buf) {
+                Ok(Some(offered)) => {
+                    self.finish(Error::UnsupportedProtocol { offered });
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    buf.clear();
+                    self.violation(ReplyCode::FRAME_ERROR, e.to_string(), 0, 0);
+                }
+            }
+            return;
+        }
+        loop {
+            if self.is_closed() {
+                buf.clear();
+                return;
+            }
+            match self.decoder.decode_frame(buf) {
+                Ok(Some(frame)) => {
+                    self.expect_header_reply = false;
+                    self.handle_frame(frame);
+                }
+                Ok(None) => return,
+                Err(e) => {
+                    self.decode_error(e);
+                    buf.clear();
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The server closed the socket (read returned 0).
+    pub fn handle_eof(&mut self) {
+        let during = self.handshake_step();
+        let refused = matches!(
+            self.phase,
+            Phase::Handshake {
+                step: Step::Tune,
+                ..
+            }
+        );
+        let err = Error::io(
+            std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                if refused {
+                    "the server closed the socket after connection.start-ok (refused credentials?)"
+                } else {
+                    "the server closed the socket"
+                },
+            ),
+            during,
+        );
+        self.socket_gone(err, true);
+    }
+
+    /// Reading or writing failed.
+    pub fn handle_io_error(&mut self, e: std::io::Error) {
+        let during = self.handshake_step();
+        self.socket_gone(Error::io(e, during), false);
+    }
+
+    fn socket_gone(&mut self, err: Error, eof: bool) {
+        match self.phase {
+            Phase::Closed { .. } => {}
+            // The server closes the socket after close-ok: our close is done.
+            Phase::Closing { .. } if eof => self.close_ok_arrived(),
+            // Writing our close (or reading its answer) failed.
+            Phase::Closing { .. } => self.close_failed(err),
+            _ => self.finish(err),
+        }
+    }
+
+    pub(crate) fn handshake_step(&self) -> Option<&'static str> {
+        match self.phase {
+            Phase::Handshake { step, .. } => Some(match step {
+                Step::Start => "the handshake (waiting for connection.start)",
+                Step::Tune => "the handshake (waiting for connection.tune)",
+                Step::OpenOk => "the handshake (waiting for connection.open-ok)",
+            }),
+            _ => None,
+        }
+    }
+
+    // ----- internals -----
+
+    pub(crate) fn next_id(&mut self) -> RequestId {
+        let id = RequestId(self.next_request);
+        self.next_request += 1;
+        id
+    }
+
+    /// Reports a request's end (nothing for the core's own requests).
+    pub(crate) fn complete(&mut self, id: Option<RequestId>, result: Result<Reply, Error>) {
+        if let Some(id) = id {
+            self.events.push_back(Event::Completed { id, result });
+        }
+    }
+
+    fn handle_frame(&mut self, frame: Frame) {
+        tracing::trace!(channel = frame.channel(), frame_type = %frame.frame_type(), "frame in");
+        match frame {
+            Frame::Heartbeat { channel: 0 } => {}
+            Frame::Heartbeat { channel } => self.violation(
+                ReplyCode::FRAME_ERROR,
+                format!("heartbeat frame on channel {channel}"),
+                0,
+                0,
+            ),
+            Frame::Unknown(raw) => self.violation(
+                ReplyCode::FRAME_ERROR,
+                format!("frame of unknown type {}", raw.frame_type.0),
+                0,
+                0,
+            ),
+            Frame::Method { channel: 0, method } => self.connection_method(method),
+            Frame::Header { channel: 0, .. } | Frame::Body { channel: 0, .. } => self.violation(
+                ReplyCode::UNEXPECTED_FRAME,
+                "content frame on channel 0".into(),
+                0,
+                0,
+            ),
+            frame => match self.phase {
+                Phase::Open => self.channel_frame(frame),
+                Phase::Closing { .. } => {} // discarded until close-ok
+                _ => self.violation(
+                    ReplyCode::CHANNEL_ERROR,
+                    format!(
+                        "frame on channel {} before the connection is open",
+                        frame.channel()
+                    ),
+                    0,
+                    0,
+                ),
+            },
+        }
+    }
+
+    fn connection_method(&mut self, method: Method) {
+        // A close from the server is answered in every phase.
+        if let Method::ConnectionClose(c) = method {
+            return self.server_close(c);
+        }
+        match (&self.phase, method) {
+            (Phase::Closing { .. }, Method::ConnectionCloseOk(_)) => self.close_ok_arrived(),
+            (Phase::Closing { .. } | Phase::Closed { .. }, _) => {}
+            (Phase::Handshake { step, .. }, m) => {
+                let step = *step;
+                self.handshake_method(step, m)
+            }
+            (Phase::Open, Method::ConnectionBlocked(b)) => {
+                self.blocked = true;
+                self.events.push_back(Event::Blocked {
+                    reason: b.reason.to_string(),
+                });
+            }
+            (Phase::Open, Method::ConnectionUnblocked(_)) => {
+                self.blocked = false;
+                self.events.push_back(Event::Unblocked);
+            }
+            (Phase::Open, Method::ConnectionUpdateSecretOk(ok))
+                if !self.connection_rpcs.is_empty() =>
+            {
+                if let Some(rpc) = self.connection_rpcs.pop_front() {
+                    self.complete(rpc.id, Ok(Reply::Method(ok.into())));
+                }
+            }
+            (Phase::Open, m) => self.unexpected_on_channel_0(m, ReplyCode::COMMAND_INVALID),
+        }
+    }
+
+    pub(crate) fn unexpected_on_channel_0(&mut self, m: Method, code: ReplyCode) {
+        let (class_id, method_id) = (m.class_id(), m.method_id());
+        self.violation(
+            code,
+            format!("unexpected {} on channel 0", m.name()),
+            class_id,
+            method_id,
+        );
+    }
+
+    /// The connection is open now.
+    pub(crate) fn opened(&mut self) {
+        self.phase = Phase::Open;
+        tracing::debug!(tuning = ?self.tuning, "connection open");
+        self.events.push_back(Event::Connected);
+    }
+
+    /// The server closed the connection (or answered our close with its own).
+    fn server_close(&mut self, c: ConnectionClose) {
+        encode_method(&mut self.out, 0, &ConnectionCloseOk {});
+        let reason = crate::error::CloseReason {
+            code: ReplyCode(c.reply_code),
+            text: c.reply_text.to_string(),
+            class_id: c.class_id,
+            method_id: c.method_id,
+        };
+        let theirs = Error::ConnectionClosed {
+            reason,
+            by: Initiator::Server,
+        };
+        match &mut self.phase {
+            // Both sides closed at once. Our application's close ends with
+            // the server's reason (a 320 shutdown says more than our 200); a
+            // close of ours for a violation keeps its reason.
+            Phase::Closing { error, request, .. } => {
+                if matches!(
+                    error,
+                    Error::ConnectionClosed {
+                        by: Initiator::Application,
+                        ..
+                    }
+                ) {
+                    *error = theirs.clone();
+                    let id = request.take();
+                    self.complete(id, Err(theirs));
+                }
+                self.close_ok_arrived();
+            }
+            Phase::Closed { .. } => {}
+            _ => self.finish(theirs),
+        }
+    }
+}

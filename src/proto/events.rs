@@ -1,0 +1,189 @@
+//! What the core reports: the replies to requests, messages, settlements of
+//! publishes, and the ends of consumers, channels and the connection.
+
+use std::ops::RangeInclusive;
+
+use bytes::Bytes;
+
+use crate::codec::{BasicProperties, Method, ReplyCode, ShortStr};
+use crate::error::Error;
+
+/// Identifies a request whose reply arrives later as [`Event::Completed`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RequestId(pub u64);
+
+/// The reply to a request.
+#[allow(clippy::large_enum_variant)] // a message inline, as deliveries are
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    /// The method that answered (e.g. `queue.declare-ok`, `basic.get-empty`).
+    Method(Method),
+    /// `basic.get-ok` with its message.
+    Get(GetMessage),
+}
+
+/// A message delivered to a consumer (`basic.deliver` with its content).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    /// Channel it arrived on.
+    pub channel: u16,
+    /// The consumer it is for.
+    pub consumer_tag: ShortStr,
+    /// Tag to acknowledge it with (on this channel).
+    pub delivery_tag: u64,
+    /// Whether it was delivered before and not acknowledged.
+    pub redelivered: bool,
+    /// Exchange it was published to.
+    pub exchange: ShortStr,
+    /// Routing key it was published with.
+    pub routing_key: ShortStr,
+    /// Its properties (boxed: they are large, and messages move through queues).
+    pub properties: Box<BasicProperties>,
+    /// Its body (a slice of the read buffer when it came in one frame).
+    pub body: Bytes,
+}
+
+impl Delivery {
+    /// What the delivery counts against the connection's delivery buffer
+    /// ([`Config::delivery_buffer_bytes`](super::Config::delivery_buffer_bytes)):
+    /// its body and a fixed share for the rest. A front end hands this back
+    /// to [`Connection::release_deliveries`](super::Connection::release_deliveries)
+    /// once the application has taken the delivery (or it was dropped).
+    pub fn buffer_cost(&self) -> usize {
+        self.body.len() + DELIVERY_OVERHEAD
+    }
+}
+
+/// The share of a delivery's memory besides its body: the `Delivery` and
+/// its boxed properties, roughly.
+const DELIVERY_OVERHEAD: usize = 512;
+
+/// A message fetched with `basic.get`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GetMessage {
+    /// Tag to acknowledge it with.
+    pub delivery_tag: u64,
+    /// Whether it was delivered before and not acknowledged.
+    pub redelivered: bool,
+    /// Exchange it was published to.
+    pub exchange: ShortStr,
+    /// Routing key it was published with.
+    pub routing_key: ShortStr,
+    /// Messages left in the queue.
+    pub message_count: u32,
+    /// Its properties (boxed: they are large, and messages move through queues).
+    pub properties: Box<BasicProperties>,
+    /// Its body.
+    pub body: Bytes,
+}
+
+/// A message the server could not route or deliver (`basic.return`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Returned {
+    /// Why (e.g. 312 NO_ROUTE).
+    pub reply_code: ReplyCode,
+    /// Reply text.
+    pub reply_text: ShortStr,
+    /// Exchange it was published to.
+    pub exchange: ShortStr,
+    /// Routing key it was published with.
+    pub routing_key: ShortStr,
+    /// Its properties (boxed: they are large, and messages move through queues).
+    pub properties: Box<BasicProperties>,
+    /// Its body.
+    pub body: Bytes,
+}
+
+/// Why a consumer ended.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ConsumerEnd {
+    /// The application cancelled it (`basic.cancel`).
+    Cancelled,
+    /// The server cancelled it (`basic.cancel` from the server: the queue was
+    /// deleted, or a cluster node went away).
+    CancelledByServer,
+    /// Its channel or connection closed; the error says why.
+    Closed(Error),
+}
+
+/// What the core reports.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Event {
+    /// The handshake finished: the connection is open.
+    Connected,
+    /// A request finished.
+    Completed {
+        /// The request.
+        id: RequestId,
+        /// Its reply or why it failed.
+        result: Result<Reply, Error>,
+    },
+    /// A message for a consumer that is registered on its channel.
+    Delivery(Delivery),
+    /// A message came back (`basic.return`).
+    Returned {
+        /// The channel it was published on.
+        channel: u16,
+        /// The message.
+        message: Returned,
+    },
+    /// The server settled publishes on a channel in confirm mode: every
+    /// sequence number in `tags` that was not settled before is settled
+    /// now (a `multiple` ack covers a range; a single one, one number).
+    Confirmed {
+        /// The channel.
+        channel: u16,
+        /// Sequence numbers, as [`Connection::publish`](super::Connection::publish) returned them.
+        tags: RangeInclusive<u64>,
+        /// `basic.ack` (`true`) or `basic.nack`.
+        ack: bool,
+    },
+    /// Publishes that will never be confirmed: their channel or the
+    /// connection ended first. Comes before the channel's
+    /// [`ChannelClosed`](Event::ChannelClosed) (or [`Closed`](Event::Closed)).
+    Unconfirmed {
+        /// The channel.
+        channel: u16,
+        /// Every unsettled sequence number in this range.
+        tags: RangeInclusive<u64>,
+        /// Why the channel ended.
+        error: Error,
+    },
+    /// A consumer ended; no delivery for it follows.
+    ConsumerEnded {
+        /// The channel.
+        channel: u16,
+        /// The consumer.
+        consumer_tag: ShortStr,
+        /// Why.
+        end: ConsumerEnd,
+    },
+    /// The server asked to pause (`false`) or resume (`true`) publishing on a channel.
+    Flow {
+        /// The channel.
+        channel: u16,
+        /// Whether publishing may go on.
+        active: bool,
+    },
+    /// A channel closed: by the server (pending requests on it get the same
+    /// error), or by our `close_channel` (after its completion). Its id is
+    /// free for [`open_channel`](super::Connection::open_channel) once this
+    /// event has been polled.
+    ChannelClosed {
+        /// The channel.
+        channel: u16,
+        /// Why.
+        error: Error,
+    },
+    /// The server stopped reading from this connection (resource alarm).
+    Blocked {
+        /// The server's reason.
+        reason: String,
+    },
+    /// The server reads again.
+    Unblocked,
+    /// The connection is finished; nothing more will happen. Emitted once.
+    Closed(Error),
+}

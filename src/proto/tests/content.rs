@@ -1,0 +1,168 @@
+//! Content: assembly of deliveries and get-ok, and publishing in frames.
+
+use super::*;
+
+#[test]
+fn basic_get_assembles_content_and_get_empty_answers_too() {
+    let mut h = Harness::new();
+    h.connect();
+    let ch = h.open_channel();
+    let get = BasicGet {
+        queue: "q1".into(),
+        ..Default::default()
+    };
+    let first = h.conn.request(ch, get.clone().into()).unwrap().unwrap();
+    let second = h.conn.request(ch, get.into()).unwrap().unwrap();
+    h.sent();
+    let props = BasicProperties::default().with_content_type("text/plain".into());
+    h.feed(&[
+        m(
+            ch,
+            BasicGetOk {
+                delivery_tag: 7,
+                exchange: "e1".into(),
+                routing_key: "k".into(),
+                message_count: 4,
+                ..Default::default()
+            },
+        ),
+        Frame::Header {
+            channel: ch,
+            header: ContentHeader::basic(11, props.clone()),
+        },
+        Frame::Body {
+            channel: ch,
+            payload: Bytes::from_static(b"hello"),
+        },
+        Frame::Body {
+            channel: ch,
+            payload: Bytes::from_static(b" "),
+        },
+        Frame::Body {
+            channel: ch,
+            payload: Bytes::from_static(b"world"),
+        },
+        m(ch, BasicGetEmpty::default()),
+    ]);
+    let done = completed(&h.events());
+    let (id, Ok(Reply::Get(msg))) = &done[0] else {
+        panic!("{done:?}")
+    };
+    assert_eq!(*id, first);
+    assert_eq!(&msg.body[..], b"hello world");
+    assert_eq!((msg.delivery_tag, msg.message_count), (7, 4));
+    assert_eq!(*msg.properties, props);
+    assert!(matches!(&done[1], (id, Ok(Reply::Method(Method::BasicGetEmpty(_)))) if *id == second));
+}
+
+#[test]
+fn deliveries_assemble_across_many_body_frames() {
+    let mut h = Harness::new();
+    h.connect();
+    let ch = h.open_channel();
+    h.consume_ctag(ch);
+    let body: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+    let mut frames = vec![
+        deliver(ch, 1),
+        Frame::Header {
+            channel: ch,
+            header: ContentHeader::basic(body.len() as u64, BasicProperties::default()),
+        },
+    ];
+    for chunk in body.chunks(1000) {
+        frames.push(Frame::Body {
+            channel: ch,
+            payload: Bytes::copy_from_slice(chunk),
+        });
+    }
+    // An empty-body message right after.
+    frames.push(deliver(ch, 2));
+    frames.push(Frame::Header {
+        channel: ch,
+        header: ContentHeader::basic(0, BasicProperties::default()),
+    });
+    // Feed it in 4 KiB reads.
+    let wire = server_frames(&frames);
+    let mut buf = BytesMut::new();
+    for part in wire.chunks(4096) {
+        buf.extend_from_slice(part);
+        h.conn.handle_input(&mut buf, h.now);
+    }
+    let ev = h.events();
+    let [Event::Delivery(d1), Event::Delivery(d2)] = ev.as_slice() else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(d1.body.len(), body.len());
+    assert_eq!(&d1.body[..], &body[..]);
+    assert_eq!(
+        (d1.delivery_tag, d1.consumer_tag.as_str()),
+        (1, Some("ctag"))
+    );
+    assert!(d2.body.is_empty());
+}
+
+#[test]
+fn single_frame_body_is_not_copied() {
+    let mut h = Harness::new();
+    h.connect();
+    let ch = h.open_channel();
+    h.consume_ctag(ch);
+    let mut buf = server_frames(&[
+        deliver(ch, 1),
+        Frame::Header {
+            channel: ch,
+            header: ContentHeader::basic(5, BasicProperties::default()),
+        },
+        Frame::Body {
+            channel: ch,
+            payload: Bytes::from_static(b"12345"),
+        },
+    ]);
+    let start = buf.as_ptr() as usize;
+    let end = start + buf.len();
+    h.conn.handle_input(&mut buf, h.now);
+    let ev = h.events();
+    let [Event::Delivery(d)] = ev.as_slice() else {
+        panic!("{ev:?}")
+    };
+    let p = d.body.as_ptr() as usize;
+    assert!(
+        p >= start && p < end,
+        "the body points into the read buffer"
+    );
+}
+
+#[test]
+fn publish_splits_the_body_at_frame_max() {
+    let mut h = Harness::new();
+    h.feed(&[
+        m(0, start()),
+        m(0, tune(2047, 4096, 0)),
+        m(0, ConnectionOpenOk::default()),
+    ]);
+    h.sent();
+    h.events();
+    let ch = h.open_channel();
+    let body = vec![1u8; 10_000];
+    h.conn
+        .publish(
+            ch,
+            &BasicPublish {
+                routing_key: "q".into(),
+                ..Default::default()
+            },
+            &BasicProperties::default(),
+            &body,
+        )
+        .unwrap();
+    let sent = h.sent();
+    let sizes: Vec<usize> = sent
+        .iter()
+        .filter_map(|f| match f {
+            Frame::Body { payload, .. } => Some(payload.len()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sizes, vec![4088, 4088, 1824]);
+    assert!(matches!(&sent[1], Frame::Header { header, .. } if header.body_size == 10_000));
+}

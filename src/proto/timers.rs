@@ -1,0 +1,106 @@
+//! Deadlines: the handshake, heartbeats (sent when we are quiet, the
+//! connection failed after two silent intervals), and the closes of the
+//! connection and of channels.
+
+use std::time::{Duration, Instant};
+
+use crate::codec::Frame;
+use crate::error::{Error, TimeoutKind};
+
+use super::channel::ChannelPhase;
+use super::connection::Phase;
+use super::Connection;
+
+impl Connection {
+    /// When [`handle_timeout`](Self::handle_timeout) must be called next.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        let mut next: Option<Instant> = None;
+        let mut at = |t: Instant| next = Some(next.map_or(t, |n| n.min(t)));
+        match &self.phase {
+            Phase::Closed { .. } => return None,
+            Phase::Closing { deadline, .. } => at(*deadline),
+            Phase::Handshake { deadline, .. } => at(*deadline),
+            Phase::Open => {
+                if let Some((send, dead)) = self.heartbeat_deadlines() {
+                    at(send);
+                    at(dead);
+                }
+                for ch in self.channels.values() {
+                    if let ChannelPhase::Closing {
+                        deadline: Some(t), ..
+                    } = ch.phase
+                    {
+                        at(t);
+                    }
+                }
+            }
+        }
+        next
+    }
+
+    fn heartbeat_deadlines(&self) -> Option<(Instant, Instant)> {
+        if !matches!(self.phase, Phase::Open) || self.tuning.heartbeat == 0 {
+            return None;
+        }
+        let interval = Duration::from_secs(u64::from(self.tuning.heartbeat));
+        Some((
+            self.last_write + interval / 2,
+            self.last_read + interval * 2,
+        ))
+    }
+
+    /// Checks deadlines: handshake, heartbeats (sends one, or fails the
+    /// connection after two silent intervals), closes.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        self.clock = self.clock.max(now);
+        match &self.phase {
+            Phase::Closed { .. } => {}
+            Phase::Closing { deadline, .. } => {
+                if now >= *deadline {
+                    self.finish_closing();
+                }
+            }
+            Phase::Handshake { deadline, .. } => {
+                if now >= *deadline {
+                    self.finish(Error::Timeout(TimeoutKind::Connect));
+                }
+            }
+            Phase::Open => {
+                self.channel_close_timeouts(now);
+                let Some((send, dead)) = self.heartbeat_deadlines() else {
+                    return;
+                };
+                if now >= dead {
+                    return self.finish(Error::Timeout(TimeoutKind::Heartbeat));
+                }
+                if now >= send {
+                    if self.out.is_empty() {
+                        Frame::Heartbeat { channel: 0 }.encode(&mut self.out);
+                    } else {
+                        // Bytes already wait for the writer (stalled by a
+                        // server that does not read): no heartbeat needed,
+                        // and the next deadline must not stay in the past.
+                        self.last_write = now;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Channel closes whose close-ok did not come in time fail their
+    /// request; the channel id stays in use until a close-ok comes.
+    fn channel_close_timeouts(&mut self, now: Instant) {
+        let mut expired = Vec::new();
+        for ch in self.channels.values_mut() {
+            if let ChannelPhase::Closing { deadline, .. } = &mut ch.phase {
+                if deadline.is_some_and(|t| now >= t) {
+                    *deadline = None;
+                    expired.extend(ch.rpcs.drain(..).map(|rpc| rpc.id));
+                }
+            }
+        }
+        for id in expired {
+            self.complete(id, Err(Error::Timeout(TimeoutKind::Close)));
+        }
+    }
+}
