@@ -216,6 +216,18 @@ impl Connection {
         self.shared.lock().core.server_properties().clone()
     }
 
+    /// Bytes of delivered messages the connection holds that the
+    /// application has not taken yet (in consumers' queues, or read and
+    /// waiting for room), counted as the delivery buffer counts them
+    /// ([`proto::Config::delivery_buffer_bytes`]).
+    pub fn buffered_delivery_bytes(&self) -> usize {
+        let inner = self.shared.lock();
+        inner
+            .core
+            .buffered_delivery_bytes()
+            .saturating_sub(self.shared.released.pending())
+    }
+
     /// The negotiated channel_max, frame_max and heartbeat.
     pub fn tuning(&self) -> Tuning {
         self.shared.lock().core.tuning()

@@ -49,6 +49,11 @@ impl Released {
         }
     }
 
+    /// What was given back and not yet taken.
+    pub(crate) fn pending(&self) -> usize {
+        self.bytes.load(Ordering::SeqCst)
+    }
+
     /// What was given back since the last call.
     pub(crate) fn take(&self) -> usize {
         self.bytes.swap(0, Ordering::SeqCst)
