@@ -84,7 +84,9 @@ pub struct ConnectionOptions {
     /// Virtual host to open; `"/"` by default. At most 255 bytes.
     pub vhost: String,
     /// Heartbeat interval to ask for, in seconds (`0` turns heartbeats off);
-    /// `None` accepts the server's proposal.
+    /// `None` accepts the server's proposal, or 60 seconds when the server
+    /// proposes none (as the Java client asks for 60), so that a dead peer
+    /// is always noticed unless heartbeats are turned off on purpose.
     pub heartbeat: Option<u16>,
     /// Largest frame to ask for, in bytes: 131072 by default; `0` means no
     /// limit. Otherwise at least 4096.
@@ -94,6 +96,16 @@ pub struct ConnectionOptions {
     /// Time allowed for the TCP connect and the AMQP handshake together;
     /// 30 seconds by default.
     pub connection_timeout: Duration,
+    /// Time allowed for the broker to answer a request (`channel.open`,
+    /// `queue.declare`, …) after the handshake; 60 seconds by default,
+    /// `None` for no limit. A request that times out fails with
+    /// [`TimeoutKind::Request`](crate::TimeoutKind::Request), and its
+    /// channel is closed (its state is unknown afterwards).
+    pub request_timeout: Option<Duration>,
+    /// Largest message body accepted from the broker; a larger one fails
+    /// the connection (506 RESOURCE_ERROR). 128 MiB by default, RabbitMQ's
+    /// own limit.
+    pub max_message_size: u64,
     /// SASL mechanism to authenticate with; [`AuthMechanism::Plain`] by default.
     pub auth_mechanism: AuthMechanism,
     /// Locale to ask for in `connection.start-ok`; `"en_US"` by default.
@@ -125,6 +137,8 @@ impl Default for ConnectionOptions {
             frame_max: 131_072,
             channel_max: 2047,
             connection_timeout: Duration::from_secs(30),
+            request_timeout: Some(Duration::from_secs(60)),
+            max_message_size: 128 * 1024 * 1024,
             auth_mechanism: AuthMechanism::Plain,
             locale: "en_US".to_owned(),
             ca_file: None,
@@ -149,6 +163,8 @@ impl fmt::Debug for ConnectionOptions {
             frame_max,
             channel_max,
             connection_timeout,
+            request_timeout,
+            max_message_size,
             auth_mechanism,
             locale,
             ca_file,
@@ -167,6 +183,8 @@ impl fmt::Debug for ConnectionOptions {
             .field("frame_max", frame_max)
             .field("channel_max", channel_max)
             .field("connection_timeout", connection_timeout)
+            .field("request_timeout", request_timeout)
+            .field("max_message_size", max_message_size)
             .field("auth_mechanism", auth_mechanism)
             .field("locale", locale)
             .field("ca_file", ca_file)

@@ -92,7 +92,7 @@ impl Connection {
             );
         };
         let closing = ch.is_closing();
-        let max = self.config.max_message_size;
+        let max = self.config.options.max_message_size;
         let result = match frame {
             Frame::Method { method, .. } => {
                 // After our channel.close only close and close-ok count.

@@ -11,9 +11,6 @@ use crate::uri::ConnectionOptions;
 pub struct Config {
     /// Where and how to connect.
     pub options: ConnectionOptions,
-    /// Largest message body accepted from the server; a larger announcement
-    /// fails the connection (506 RESOURCE_ERROR). Default 128 MiB, as RabbitMQ's own limit.
-    pub max_message_size: u64,
     /// Shown in the broker's management UI.
     pub connection_name: Option<String>,
     /// How long to wait for `connection.close-ok`.
@@ -36,7 +33,6 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             options: ConnectionOptions::default(),
-            max_message_size: 128 * 1024 * 1024,
             connection_name: None,
             close_timeout: Duration::from_secs(10),
             wait_while_blocked: false,

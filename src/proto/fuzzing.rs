@@ -46,10 +46,10 @@ fn check_output(
 /// Runs one fuzzed session. Panics on a bug.
 pub fn client_session(data: &[u8]) {
     let mut now = Instant::now();
-    let config = Config {
+    let config = Config::from(crate::uri::ConnectionOptions {
         max_message_size: 64 * 1024,
-        ..Config::default()
-    };
+        ..Default::default()
+    });
     let mut conn = Connection::new(config, now);
     let mut out = BytesMut::new();
     let mut decoder = FrameDecoder::new(0);

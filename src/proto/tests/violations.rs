@@ -101,10 +101,10 @@ fn frames_on_an_unopened_channel_are_a_channel_error() {
 
 #[test]
 fn announced_size_over_the_maximum_is_refused_before_any_body() {
-    let config = Config {
+    let config = Config::from(crate::uri::ConnectionOptions {
         max_message_size: 1024,
         ..Default::default()
-    };
+    });
     let mut h = Harness::with(config);
     h.connect();
     let ch = h.open_channel();
