@@ -17,7 +17,7 @@ pub use amqp091_codec as codec;
 mod client;
 mod error;
 pub mod proto;
-#[cfg(feature = "testing")]
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod uri;
 

@@ -1,5 +1,6 @@
 //! A test kit: the server side of AMQP, scripted, for tests of this crate
-//! and of applications built on it (feature `testing`).
+//! and of applications built on it (feature `testing`; the crate's own unit
+//! tests always have it).
 //!
 //! * [`frames`]: builders for what a server sends (handshake methods that
 //!   look like RabbitMQ's, deliveries, content frames).
