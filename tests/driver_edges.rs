@@ -161,12 +161,7 @@ async fn a_publisher_paused_by_flow_learns_that_its_channel_closed() {
 async fn a_multiple_ack_with_the_largest_tag_settles_everything() {
     let (conn, mut peer) = pair(0, |_| {}, 1 << 20).await;
     let ch = peer.open_channel(&conn).await;
-    peer.answer(ch.confirm_select(Default::default()), |m| {
-        assert!(matches!(m, Method::ConfirmSelect(_)), "{m:?}");
-        ConfirmSelectOk::default().into()
-    })
-    .await
-    .unwrap();
+    peer.confirm_select(&ch).await;
     let confirm = ch
         .basic_publish("", "q", Default::default(), &Default::default(), b"x")
         .await

@@ -12,7 +12,9 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, DuplexStream
 
 use super::frames;
 use super::server::ServerHandshake;
-use crate::codec::method::{ChannelOpenOk, ConnectionClose, ConnectionCloseOk, ConnectionTune};
+use crate::codec::method::{
+    ChannelOpenOk, ConfirmSelectOk, ConnectionClose, ConnectionCloseOk, ConnectionTune,
+};
 use crate::codec::{Frame, FrameDecoder, Method, ProtocolHeader};
 use crate::{proto, Channel, Connection};
 
@@ -163,6 +165,16 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Peer<S> {
         })
         .await
         .expect("channel.open")
+    }
+
+    /// Puts `channel` in confirm mode, answering its `confirm.select`.
+    pub async fn confirm_select(&mut self, channel: &Channel) {
+        self.answer(channel.confirm_select(Default::default()), |m| {
+            assert!(matches!(m, Method::ConfirmSelect(_)), "{m:?}");
+            ConfirmSelectOk::default().into()
+        })
+        .await
+        .expect("confirm.select")
     }
 
     /// Waits for the client's `connection.close` (skipping heartbeats and
