@@ -17,6 +17,8 @@ pub use amqp091_codec as codec;
 mod client;
 mod error;
 pub mod proto;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod uri;
 
 pub use client::*;

@@ -1,35 +1,41 @@
-//! The client against a scripted peer, for what a real broker will not do:
-//! silence, dropped sockets, another protocol version, malformed frames.
-//! The peer is a TCP listener on 127.0.0.1 speaking with the codec.
-
-mod common;
+//! The client against a scripted peer ([`amqp091::testing`]), for what a
+//! real broker will not do: silence, dropped sockets, another protocol
+//! version, malformed frames. Most talk over an in-memory pipe under
+//! tokio's paused clock, so timeouts fire in no real time; the connect
+//! path's tests use a TCP listener on 127.0.0.1, on the real clock.
 
 use std::time::Duration;
 
 use amqp091::codec::method::*;
 use amqp091::codec::raw::write_frame_with;
 use amqp091::codec::{Frame, Method};
+use amqp091::testing::frames::{self, connection_tune};
+use amqp091::testing::{peer, Peer};
 use amqp091::{Connection, ConnectionOptions, Error, Initiator, ReplyCode, TimeoutKind};
 use bytes::BytesMut;
-use common::peer;
-use tokio::io::AsyncWriteExt;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 
-type Peer = peer::Peer<TcpStream>;
+/// Options with a connection timeout and the heartbeat left to the server.
+fn opts(timeout_ms: u64) -> ConnectionOptions {
+    ConnectionOptions {
+        connection_timeout: Duration::from_millis(timeout_ms),
+        heartbeat: None,
+        ..Default::default()
+    }
+}
 
-/// A listener and the options to connect to it.
+/// A listener on 127.0.0.1 and the options to connect to it.
 async fn listen(timeout_ms: u64) -> (TcpListener, ConnectionOptions) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let mut opts = ConnectionOptions::from_url(&format!("amqp://127.0.0.1:{port}")).unwrap();
-    opts.connection_timeout = Duration::from_millis(timeout_ms);
-    opts.heartbeat = None;
+    let mut opts = opts(timeout_ms);
+    opts.host = "127.0.0.1".into();
+    opts.port = listener.local_addr().unwrap().port();
     (listener, opts)
 }
 
-async fn accept(listener: &TcpListener) -> Peer {
-    let (sock, _) = listener.accept().await.unwrap();
-    Peer::new(sock)
+/// Handshake done over a pipe, the server offering `heartbeat`.
+async fn connect(heartbeat: u16) -> (Connection, Peer<tokio::io::DuplexStream>) {
+    peer::connect(opts(5000), connection_tune(16, 131_072, heartbeat)).await
 }
 
 async fn bounded<T>(f: impl std::future::Future<Output = T>) -> T {
@@ -38,20 +44,29 @@ async fn bounded<T>(f: impl std::future::Future<Output = T>) -> T {
         .expect("the client must give up by itself well before this")
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_silent_server_times_the_handshake_out() {
-    let (listener, opts) = listen(300).await;
+    let (client, server) = tokio::io::duplex(1 << 16);
     let server = tokio::spawn(async move {
-        let mut peer = accept(&listener).await;
+        let mut peer = Peer::new(server);
         peer.expect_header().await;
-        // Then nothing; keep the socket open until the client leaves.
+        // Then nothing; keep the stream open until the client leaves.
         peer.recv().await
     });
-    let err = bounded(Connection::connect_with(opts)).await.unwrap_err();
+    let started = tokio::time::Instant::now();
+    let err = bounded(Connection::connect_stream(client, opts(300)))
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Timeout(TimeoutKind::Connect)), "{err}");
+    // In virtual time: the paused clock jumps to the deadline.
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(300) && waited < Duration::from_millis(400),
+        "{waited:?}"
+    );
     assert!(
         bounded(server).await.unwrap().is_none(),
-        "the client closed the socket"
+        "the client closed the stream"
     );
 }
 
@@ -59,19 +74,9 @@ async fn a_silent_server_times_the_handshake_out() {
 async fn a_server_closing_the_socket_during_the_handshake() {
     let (listener, opts) = listen(5000).await;
     tokio::spawn(async move {
-        let mut peer = accept(&listener).await;
+        let mut peer = Peer::new(listener.accept().await.unwrap().0);
         peer.expect_header().await;
-        peer.send_method(
-            0,
-            ConnectionStart {
-                version_major: 0,
-                version_minor: 9,
-                mechanisms: "PLAIN".into(),
-                locales: "en_US".into(),
-                ..Default::default()
-            },
-        )
-        .await;
+        peer.send_method(0, frames::connection_start()).await;
         let _ = peer.recv_method().await; // start-ok, then hang up
     });
     let err = bounded(Connection::connect_with(opts)).await.unwrap_err();
@@ -88,9 +93,9 @@ async fn a_server_closing_the_socket_during_the_handshake() {
 async fn a_server_speaking_another_protocol_version() {
     let (listener, opts) = listen(5000).await;
     tokio::spawn(async move {
-        let mut peer = accept(&listener).await;
+        let mut peer = Peer::new(listener.accept().await.unwrap().0);
         peer.expect_header().await;
-        peer.sock.write_all(b"AMQP\x01\x01\x00\x0a").await.unwrap();
+        peer.send_bytes(b"AMQP\x01\x01\x00\x0a").await;
     });
     let err = bounded(Connection::connect_with(opts)).await.unwrap_err();
     assert!(
@@ -99,13 +104,12 @@ async fn a_server_speaking_another_protocol_version() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_server_silent_after_the_handshake_fails_the_heartbeat() {
-    let (listener, opts) = listen(5000).await;
+    let (conn, mut peer) = connect(1).await;
+    let started = tokio::time::Instant::now();
     let server = tokio::spawn(async move {
-        let mut peer = accept(&listener).await;
-        peer.handshake(1).await;
-        // Silent from now on, socket open. Count what the client sends.
+        // Silent from now on, stream open. Count what the client sends.
         let mut heartbeats = 0;
         while let Some(frame) = peer.recv().await {
             if matches!(frame, Frame::Heartbeat { channel: 0 }) {
@@ -114,12 +118,17 @@ async fn a_server_silent_after_the_handshake_fails_the_heartbeat() {
         }
         heartbeats
     });
-    let conn = bounded(Connection::connect_with(opts)).await.unwrap();
     assert_eq!(conn.tuning().heartbeat, 1);
     let err = bounded(conn.closed()).await;
     assert!(
         matches!(err, Error::Timeout(TimeoutKind::Heartbeat)),
         "{err}"
+    );
+    // Two intervals of silence (RabbitMQ's rule), in virtual time.
+    let silent = started.elapsed();
+    assert!(
+        silent >= Duration::from_secs(2) && silent < Duration::from_secs(3),
+        "{silent:?}"
     );
     let heartbeats = bounded(server).await.unwrap();
     assert!(
@@ -133,29 +142,25 @@ async fn a_server_silent_after_the_handshake_fails_the_heartbeat() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_malformed_frame_closes_the_connection_with_frame_error() {
-    let (listener, opts) = listen(5000).await;
+    let (conn, mut peer) = connect(0).await;
     let server = tokio::spawn(async move {
-        let mut peer = accept(&listener).await;
-        peer.handshake(0).await;
         // A heartbeat whose frame-end octet is wrong.
         let mut bad = BytesMut::new();
         write_frame_with(&mut bad, 8, 0, None, &[], 0x00);
-        peer.sock.write_all(&bad).await.unwrap();
-        let close = peer.recv_method().await;
-        peer.send_method(0, ConnectionCloseOk::default()).await;
-        close
+        peer.send_bytes(&bad).await;
+        peer.answer_close().await
     });
-    let conn = bounded(Connection::connect_with(opts)).await.unwrap();
     let err = bounded(conn.closed()).await;
     assert!(
         matches!(&err, Error::ConnectionClosed { reason, by: Initiator::Library } if reason.code == ReplyCode::FRAME_ERROR),
         "{err}"
     );
-    let Method::ConnectionClose(close) = bounded(server).await.unwrap() else {
-        panic!("the client did not send connection.close")
-    };
+    let close = bounded(server)
+        .await
+        .unwrap()
+        .expect("the client sent connection.close");
     assert_eq!(close.reply_code, 501);
     assert!(
         close.reply_text.to_string().contains("frame-end"),
@@ -164,142 +169,59 @@ async fn a_malformed_frame_closes_the_connection_with_frame_error() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn content_breaking_the_rules_closes_with_the_spec_codes() {
+    let deliver = |tag| frames::method(1, frames::basic_deliver("c", tag));
     // (frame sequence after channel 1 is open, expected reply code)
     let cases: Vec<(Vec<Frame>, u16)> = vec![
         // A body frame larger than the header announced.
         (
             vec![
-                Frame::Method {
-                    channel: 1,
-                    method: BasicDeliver {
-                        consumer_tag: "c".into(),
-                        delivery_tag: 1,
-                        ..Default::default()
-                    }
-                    .into(),
-                },
-                Frame::Header {
-                    channel: 1,
-                    header: amqp091::codec::ContentHeader::basic(2, Default::default()),
-                },
-                Frame::Body {
-                    channel: 1,
-                    payload: bytes::Bytes::from_static(b"123"),
-                },
+                deliver(1),
+                frames::header(1, 2, Default::default()),
+                frames::body(1, b"123"),
             ],
             501,
         ),
         // A method in the middle of content.
-        (
-            vec![
-                Frame::Method {
-                    channel: 1,
-                    method: BasicDeliver {
-                        consumer_tag: "c".into(),
-                        delivery_tag: 1,
-                        ..Default::default()
-                    }
-                    .into(),
-                },
-                Frame::Method {
-                    channel: 1,
-                    method: BasicDeliver {
-                        consumer_tag: "c".into(),
-                        delivery_tag: 2,
-                        ..Default::default()
-                    }
-                    .into(),
-                },
-            ],
-            505,
-        ),
+        (vec![deliver(1), deliver(2)], 505),
         // A frame on a channel that is not open.
-        (
-            vec![Frame::Method {
-                channel: 7,
-                method: ChannelFlow { active: true }.into(),
-            }],
-            504,
-        ),
+        (vec![frames::method(7, ChannelFlow { active: true })], 504),
     ];
     for (frames, code) in cases {
-        let (listener, opts) = listen(5000).await;
+        let (conn, mut peer) = connect(0).await;
+        let ch = peer.open_channel(&conn).await;
         let server = tokio::spawn(async move {
-            let mut peer = accept(&listener).await;
-            peer.handshake(0).await;
-            assert!(matches!(peer.recv_method().await, Method::ChannelOpen(_)));
-            peer.send_method(1, ChannelOpenOk::default()).await;
             peer.send(&frames).await;
-            let close = peer.recv_method().await;
-            peer.send_method(0, ConnectionCloseOk::default()).await;
-            close
+            peer.answer_close().await
         });
-        let conn = bounded(Connection::connect_with(opts)).await.unwrap();
-        let ch = bounded(conn.open_channel()).await.unwrap();
         let err = bounded(conn.closed()).await;
         assert_eq!(err.reply_code(), Some(ReplyCode(code)), "{err}");
-        let Method::ConnectionClose(close) = bounded(server).await.unwrap() else {
-            panic!()
-        };
+        let close = bounded(server).await.unwrap().expect("connection.close");
         assert_eq!(close.reply_code, code);
         assert!(ch.basic_qos(1, Default::default()).await.is_err());
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_dropped_socket_fails_pending_calls() {
-    let (listener, opts) = listen(5000).await;
+    let (conn, mut peer) = connect(0).await;
+    let ch = peer.open_channel(&conn).await;
     tokio::spawn(async move {
-        let mut peer = accept(&listener).await;
-        peer.handshake(0).await;
-        assert!(matches!(peer.recv_method().await, Method::ChannelOpen(_)));
-        peer.send_method(1, ChannelOpenOk::default()).await;
-        // Read the queue.declare, then drop the socket without a word.
+        // Read the queue.declare, then drop the stream without a word.
         assert!(matches!(peer.recv_method().await, Method::QueueDeclare(_)));
     });
-    let conn = bounded(Connection::connect_with(opts)).await.unwrap();
-    let ch = bounded(conn.open_channel()).await.unwrap();
     let err = bounded(ch.queue_declare("q", Default::default(), Default::default()))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Io { .. }), "{err}");
 }
 
-/// Handshake (plus channel 1 open, if asked), on a fresh listener.
-async fn open_pair(
-    heartbeat: u16,
-    with_channel: bool,
-) -> (tokio::task::JoinHandle<Peer>, ConnectionOptions) {
-    let (listener, opts) = listen(5000).await;
-    let server = tokio::spawn(async move {
-        let mut peer = accept(&listener).await;
-        peer.handshake(heartbeat).await;
-        if with_channel {
-            assert!(matches!(peer.recv_method().await, Method::ChannelOpen(_)));
-            peer.send_method(1, ChannelOpenOk::default()).await;
-        }
-        peer
-    });
-    (server, opts)
-}
-
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn multiple_acks_settle_earlier_publishes_and_a_close_fails_the_rest() {
-    let (server, opts) = open_pair(0, true).await;
-    let conn = bounded(Connection::connect_with(opts)).await.unwrap();
-    let ch = bounded(conn.open_channel()).await.unwrap();
-    let mut peer = bounded(server).await.unwrap();
-    let select = tokio::spawn(async move {
-        assert!(matches!(peer.recv_method().await, Method::ConfirmSelect(_)));
-        peer.send_method(1, ConfirmSelectOk::default()).await;
-        peer
-    });
-    bounded(ch.confirm_select(Default::default()))
-        .await
-        .unwrap();
-    let mut peer = bounded(select).await.unwrap();
+    let (conn, mut peer) = connect(0).await;
+    let ch = peer.open_channel(&conn).await;
+    peer.confirm_select(&ch).await;
     let mut confirms = Vec::new();
     for i in 0..5u8 {
         confirms.push(
@@ -324,12 +246,7 @@ async fn multiple_acks_settle_earlier_publishes_and_a_close_fails_the_rest() {
     .await;
     peer.send_method(
         1,
-        ChannelClose {
-            reply_code: 406,
-            reply_text: "PRECONDITION_FAILED - test".into(),
-            class_id: 60,
-            method_id: 40,
-        },
+        frames::channel_close(406, "PRECONDITION_FAILED - test", 60, 40),
     )
     .await;
     let mut results = Vec::new();
@@ -353,17 +270,15 @@ async fn multiple_acks_settle_earlier_publishes_and_a_close_fails_the_rest() {
     ));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn flow_and_blocked_pause_publishers() {
-    let (server, opts) = open_pair(0, true).await;
     let config = amqp091::proto::Config {
-        options: opts,
+        options: opts(5000),
         wait_while_blocked: true,
         ..Default::default()
     };
-    let conn = bounded(Connection::connect_with(config)).await.unwrap();
-    let ch = bounded(conn.open_channel()).await.unwrap();
-    let mut peer = bounded(server).await.unwrap();
+    let (conn, mut peer) = peer::connect(config, connection_tune(16, 131_072, 0)).await;
+    let ch = peer.open_channel(&conn).await;
     let mut blocked = conn.watch_blocked();
 
     // channel.flow(false): answered with flow-ok, publishing waits.
@@ -413,23 +328,22 @@ async fn flow_and_blocked_pause_publishers() {
     assert_eq!(conn.blocked(), None);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn update_secret_waits_for_the_server() {
-    let (server, opts) = open_pair(0, false).await;
-    let conn = bounded(Connection::connect_with(opts)).await.unwrap();
-    let mut peer = bounded(server).await.unwrap();
-    let answer = tokio::spawn(async move {
-        let Method::ConnectionUpdateSecret(u) = peer.recv_method().await else {
-            panic!("expected update-secret")
-        };
-        peer.send_method(0, ConnectionUpdateSecretOk::default())
-            .await;
-        (u.new_secret.as_bytes().to_vec(), u.reason.to_string())
-    });
-    bounded(conn.update_secret(b"new-token", "token refresh"))
-        .await
-        .unwrap();
-    let (secret, reason) = bounded(answer).await.unwrap();
+    let (conn, mut peer) = connect(0).await;
+    let mut seen = None;
+    bounded(
+        peer.answer(conn.update_secret(b"new-token", "token refresh"), |m| {
+            let Method::ConnectionUpdateSecret(u) = m else {
+                panic!("expected update-secret, got {m:?}")
+            };
+            seen = Some((u.new_secret.as_bytes().to_vec(), u.reason.to_string()));
+            ConnectionUpdateSecretOk::default().into()
+        }),
+    )
+    .await
+    .unwrap();
+    let (secret, reason) = seen.expect("the server saw update-secret");
     assert_eq!(
         (secret.as_slice(), reason.as_str()),
         (&b"new-token"[..], "token refresh")

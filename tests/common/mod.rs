@@ -3,8 +3,6 @@
 //! answers there.
 #![allow(dead_code)] // each test binary uses part of it
 
-pub mod peer;
-
 use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::OnceLock;
 use std::time::Duration;
