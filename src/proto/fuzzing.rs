@@ -14,6 +14,8 @@ use bytes::BytesMut;
 use super::{Config, Connection, Event};
 use crate::codec::method::*;
 use crate::codec::{Frame, FrameDecoder, Method, ReplyCode};
+use crate::testing::frames::{connection_start, connection_tune};
+use crate::testing::ServerHandshake;
 
 fn server(conn: &mut Connection, frames: &[Frame], now: Instant) {
     let mut buf = BytesMut::new();
@@ -56,36 +58,11 @@ pub fn client_session(data: &[u8]) {
     if let Some(header) = conn.take_transmit(now) {
         out.extend_from_slice(&header[8..]); // the protocol header is not a frame
     }
-    server(
-        &mut conn,
-        &[
-            Frame::Method {
-                channel: 0,
-                method: ConnectionStart {
-                    version_major: 0,
-                    version_minor: 9,
-                    mechanisms: "PLAIN".into(),
-                    locales: "en_US".into(),
-                    ..Default::default()
-                }
-                .into(),
-            },
-            Frame::Method {
-                channel: 0,
-                method: ConnectionTune {
-                    channel_max: 8,
-                    frame_max: 4096,
-                    heartbeat: 5,
-                }
-                .into(),
-            },
-            Frame::Method {
-                channel: 0,
-                method: ConnectionOpenOk::default().into(),
-            },
-        ],
-        now,
-    );
+    let handshake = ServerHandshake::new(connection_tune(8, 4096, 5)).with_start(ConnectionStart {
+        mechanisms: "PLAIN".into(),
+        ..connection_start()
+    });
+    server(&mut conn, &handshake.script(), now);
     for _ in 0..2 {
         if let Ok((ch, _)) = conn.open_channel() {
             server(

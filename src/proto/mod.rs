@@ -48,6 +48,7 @@ mod connection;
 mod consumers;
 mod content;
 mod events;
+#[cfg(any(test, feature = "testing"))]
 pub mod fuzzing;
 mod handshake;
 mod rpc;

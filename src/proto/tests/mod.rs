@@ -9,8 +9,12 @@ use super::*;
 use crate::codec::method::*;
 use crate::codec::raw::write_frame_with;
 use crate::codec::{ContentHeader, FieldValue, FrameType, FRAME_END};
-use crate::codec::{FieldTable, Frame, FrameDecoder, Method, ReplyCode};
+use crate::codec::{Frame, FrameDecoder, Method, ReplyCode};
 use crate::error::{Error, Initiator, TimeoutKind};
+use crate::testing::frames::{
+    connection_start as start, connection_tune as tune, encode as server_frames, method as m,
+};
+use crate::testing::ServerHandshake;
 
 /// A connection under test and the fake server's view of it.
 struct Harness {
@@ -19,41 +23,6 @@ struct Harness {
     /// Decodes what the client sends.
     client_out: FrameDecoder,
     sent: BytesMut,
-}
-
-fn server_frames(frames: &[Frame]) -> BytesMut {
-    let mut b = BytesMut::new();
-    for f in frames {
-        f.encode(&mut b);
-    }
-    b
-}
-
-fn m(channel: u16, method: impl Into<Method>) -> Frame {
-    Frame::Method {
-        channel,
-        method: method.into(),
-    }
-}
-
-fn start() -> ConnectionStart {
-    let mut props = FieldTable::new();
-    props.insert("product", "RabbitMQ");
-    ConnectionStart {
-        version_major: 0,
-        version_minor: 9,
-        server_properties: props,
-        mechanisms: "AMQPLAIN PLAIN".into(),
-        locales: "en_US".into(),
-    }
-}
-
-fn tune(channel_max: u16, frame_max: u32, heartbeat: u16) -> ConnectionTune {
-    ConnectionTune {
-        channel_max,
-        frame_max,
-        heartbeat,
-    }
 }
 
 impl Harness {
@@ -77,7 +46,10 @@ impl Harness {
     fn feed_bytes(&mut self, bytes: &[u8]) {
         let mut buf = BytesMut::from(bytes);
         self.conn.handle_input(&mut buf, self.now);
-        assert!(buf.is_empty() || !self.conn.is_closed() || buf.is_empty());
+        assert!(
+            !self.conn.is_closed() || buf.is_empty(),
+            "a closed connection consumes what it is given"
+        );
     }
 
     fn feed(&mut self, frames: &[Frame]) {
@@ -115,23 +87,13 @@ impl Harness {
         std::iter::from_fn(|| self.conn.poll_event()).collect()
     }
 
+    /// The handshake, served by the test kit (RabbitMQ's tuning).
     fn connect(&mut self) {
-        self.feed(&[m(0, start())]);
-        let sent = self.sent_methods();
-        assert!(
-            matches!(sent.as_slice(), [Method::ConnectionStartOk(_)]),
-            "{sent:?}"
-        );
-        self.feed(&[m(0, tune(2047, 131_072, 60))]);
-        let sent = self.sent_methods();
-        assert!(
-            matches!(
-                sent.as_slice(),
-                [Method::ConnectionTuneOk(_), Method::ConnectionOpen(_)]
-            ),
-            "{sent:?}"
-        );
-        self.feed(&[m(0, ConnectionOpenOk::default())]);
+        let mut hs = ServerHandshake::new(tune(2047, 131_072, 60));
+        // `with` already took the protocol header the kit expects first.
+        let mut replies = hs.handle(b"AMQP\x00\x00\x09\x01").expect("header");
+        self.conn.handle_input(&mut replies, self.now);
+        hs.drive(&mut self.conn, self.now).expect("handshake");
         let ev = self.events();
         assert!(matches!(ev.as_slice(), [Event::Connected]), "{ev:?}");
         assert!(self.conn.is_open());
