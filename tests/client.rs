@@ -8,42 +8,18 @@ mod common;
 #[path = "../examples/tutorial.rs"]
 mod tutorial;
 
-use std::time::Duration;
-
 use amqp091::{
     BasicConsumeOptions, BasicGetOptions, BasicNackOptions, BasicProperties, BasicPublishOptions,
     BasicQosOptions, Channel, Confirm, Connection, ConnectionOptions, ConsumerEnd, Error,
     ExchangeDeclareOptions, ExchangeDeleteOptions, FieldTable, FieldValue, Initiator, NoWait,
     QueueDeclareOptions, QueueDeleteOptions, ReplyCode,
 };
-use common::{broker_url, unique};
-
-/// Bounds every wait on the broker, so a bug fails the test instead of hanging it.
-async fn within<T>(what: &str, f: impl std::future::Future<Output = T>) -> T {
-    match tokio::time::timeout(Duration::from_secs(30), f).await {
-        Ok(v) => v,
-        Err(_) => panic!("{what}: no answer within 30 s"),
-    }
-}
+use common::{broker_url, temp_queue, unique, within};
 
 async fn connect() -> Connection {
     within("connect", Connection::connect(&broker_url()))
         .await
         .expect("connect to the test broker")
-}
-
-async fn temp_queue(ch: &Channel) -> String {
-    ch.queue_declare(
-        "",
-        QueueDeclareOptions {
-            exclusive: true,
-            ..Default::default()
-        },
-        FieldTable::new(),
-    )
-    .await
-    .expect("declare a server-named queue")
-    .name
 }
 
 fn text(body: &str) -> (BasicProperties, Vec<u8>) {

@@ -5,34 +5,11 @@
 
 mod common;
 
-use std::time::Duration;
-
 use amqp091::{
     BasicConsumeOptions, BasicProperties, BasicQosOptions, Channel, Confirm, Connection,
     FieldTable, NoWait, QueueDeclareOptions,
 };
-use common::broker_url;
-
-async fn within<T>(what: &str, f: impl std::future::Future<Output = T>) -> T {
-    match tokio::time::timeout(Duration::from_secs(60), f).await {
-        Ok(v) => v,
-        Err(_) => panic!("{what}: not done within 60 s"),
-    }
-}
-
-async fn temp_queue(ch: &Channel) -> String {
-    ch.queue_declare(
-        "",
-        QueueDeclareOptions {
-            exclusive: true,
-            ..Default::default()
-        },
-        FieldTable::new(),
-    )
-    .await
-    .expect("declare a server-named queue")
-    .name
-}
+use common::{broker_url, temp_queue, within};
 
 /// Publishes `n` messages to `queue` and waits until the broker confirmed them all.
 async fn fill(ch: &Channel, queue: &str, n: u32, size: usize) {

@@ -66,3 +66,26 @@ pub fn unique(prefix: &str) -> String {
         N.fetch_add(1, Ordering::Relaxed)
     )
 }
+
+/// Bounds every wait on the broker, so a bug fails the test instead of hanging it.
+pub async fn within<T>(what: &str, f: impl std::future::Future<Output = T>) -> T {
+    match tokio::time::timeout(Duration::from_secs(60), f).await {
+        Ok(v) => v,
+        Err(_) => panic!("{what}: no answer within 60 s"),
+    }
+}
+
+/// A server-named exclusive queue (gone with the connection).
+pub async fn temp_queue(ch: &amqp091::Channel) -> String {
+    ch.queue_declare(
+        "",
+        amqp091::QueueDeclareOptions {
+            exclusive: true,
+            ..Default::default()
+        },
+        amqp091::FieldTable::new(),
+    )
+    .await
+    .expect("declare a server-named queue")
+    .name
+}
