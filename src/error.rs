@@ -74,8 +74,12 @@ pub enum TimeoutKind {
     Connect,
     /// Nothing arrived from the server for two heartbeat intervals.
     Heartbeat,
-    /// The server did not answer our `connection.close`.
+    /// The server did not answer our `connection.close` (or `channel.close`).
     Close,
+    /// The server did not answer a request within the request timeout
+    /// ([`ConnectionOptions::request_timeout`](crate::ConnectionOptions::request_timeout));
+    /// its channel is closed.
+    Request,
 }
 
 impl fmt::Display for TimeoutKind {
@@ -83,7 +87,8 @@ impl fmt::Display for TimeoutKind {
         f.write_str(match self {
             TimeoutKind::Connect => "connecting (TCP connect and AMQP handshake)",
             TimeoutKind::Heartbeat => "the server was silent for two heartbeat intervals",
-            TimeoutKind::Close => "waiting for connection.close-ok",
+            TimeoutKind::Close => "waiting for close-ok",
+            TimeoutKind::Request => "the server did not answer the request in time",
         })
     }
 }

@@ -349,3 +349,66 @@ async fn update_secret_waits_for_the_server() {
         (&b"new-token"[..], "token refresh")
     );
 }
+
+/// Connected over a pipe with this request timeout, no heartbeats (the
+/// server proposes none and the client turns them off).
+async fn connect_with_request_timeout(secs: u64) -> (Connection, Peer<tokio::io::DuplexStream>) {
+    let options = ConnectionOptions {
+        request_timeout: Some(Duration::from_secs(secs)),
+        heartbeat: Some(0),
+        ..opts(5000)
+    };
+    peer::connect(options, connection_tune(16, 131_072, 0)).await
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_server_that_never_answers_channel_open_fails_it_with_a_request_timeout() {
+    let (conn, mut peer) = connect_with_request_timeout(3).await;
+    let started = tokio::time::Instant::now();
+    let open = tokio::spawn({
+        let conn = conn.clone();
+        async move { conn.open_channel().await }
+    });
+    let (_, m) = peer.recv_method_on().await;
+    assert!(matches!(m, Method::ChannelOpen(_)), "{m:?}");
+    let err = bounded(open).await.unwrap().unwrap_err();
+    assert!(matches!(err, Error::Timeout(TimeoutKind::Request)), "{err}");
+    assert_eq!(started.elapsed(), Duration::from_secs(3));
+    // The client gives the channel up: it closes it.
+    let (_, m) = peer.recv_method_on().await;
+    assert!(matches!(m, Method::ChannelClose(_)), "{m:?}");
+    assert!(conn.is_open());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_server_that_never_answers_a_declare_fails_it_and_closes_the_channel() {
+    let (conn, mut peer) = connect_with_request_timeout(3).await;
+    let ch = peer.open_channel(&conn).await;
+    let declare = tokio::spawn({
+        let ch = ch.clone();
+        async move {
+            ch.queue_declare("q", Default::default(), Default::default())
+                .await
+        }
+    });
+    let (_, m) = peer.recv_method_on().await;
+    assert!(matches!(m, Method::QueueDeclare(_)), "{m:?}");
+    let err = bounded(declare).await.unwrap().unwrap_err();
+    assert!(matches!(err, Error::Timeout(TimeoutKind::Request)), "{err}");
+    let (channel, m) = peer.recv_method_on().await;
+    assert!(matches!(m, Method::ChannelClose(_)), "{m:?}");
+    peer.send_method(channel, ChannelCloseOk::default()).await;
+    let later = bounded(ch.queue_declare("q", Default::default(), Default::default()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            later,
+            Error::ChannelClosed {
+                by: Initiator::Library,
+                ..
+            }
+        ),
+        "{later}"
+    );
+}

@@ -121,7 +121,7 @@ impl Channel {
             self.usable(&inner)?;
             inner
                 .core
-                .request(self.id, method)?
+                .request(self.id, method, super::driver::now())?
                 .map(|request| inner.wait_for(request))
         };
         self.conn.shared.kick();
@@ -500,7 +500,10 @@ impl Channel {
         let (started, rx, request) = {
             let mut inner = shared.lock();
             self.usable(&inner)?;
-            let started = inner.core.consume(self.id, method, options.capacity)?;
+            let started =
+                inner
+                    .core
+                    .consume(self.id, method, options.capacity, super::driver::now())?;
             let (tx, rx) = mpsc::channel(started.capacity);
             // Routed before the request goes out: deliveries may follow consume-ok at once.
             let route = Route::new(tx, end.clone(), shared.released.clone());
@@ -543,7 +546,9 @@ impl Channel {
                 consumer_tag: tag,
                 no_wait: true,
             };
-            let _ = inner.core.request(self.id, cancel.into());
+            let _ = inner
+                .core
+                .request(self.id, cancel.into(), super::driver::now());
             drop(inner);
             self.conn.shared.kick();
         }

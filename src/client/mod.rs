@@ -142,7 +142,7 @@ impl Connection {
         let state = Arc::new(shared::ChannelState::default());
         let (id, rx) = {
             let mut inner = self.shared.lock();
-            let (id, request) = inner.core.open_channel()?;
+            let (id, request) = inner.core.open_channel(driver::now())?;
             // Registered now, so that a close racing the open reaches the handle.
             inner.channels.insert(id, state.clone());
             (id, inner.wait_for(request))
@@ -187,7 +187,7 @@ impl Connection {
     pub async fn update_secret(&self, secret: &[u8], reason: &str) -> Result<(), Error> {
         let rx = {
             let mut inner = self.shared.lock();
-            let request = inner.core.update_secret(secret, reason)?;
+            let request = inner.core.update_secret(secret, reason, driver::now())?;
             inner.wait_for(request)
         };
         self.shared.kick();

@@ -24,6 +24,8 @@ pub(crate) enum ChannelPhase {
     Closing {
         /// What our close said, for the event once it is done.
         reason: CloseReason,
+        /// The application, or the library (a request timed out).
+        by: Initiator,
         /// When the close stops waiting for close-ok (`None` once it has).
         deadline: Option<Instant>,
         /// The server's `channel.close` that crossed ours, until our close-ok.
@@ -272,13 +274,18 @@ impl Connection {
             return;
         };
         let phase = std::mem::replace(&mut ch.phase, ChannelPhase::Opening);
-        let (ours, theirs) = match phase {
+        let (ours, by, theirs) = match phase {
             ChannelPhase::Closing {
                 reason,
+                by,
                 server_close,
                 ..
-            } => (reason, server_close),
-            _ => (CloseReason::new(ReplyCode::REPLY_SUCCESS, ""), None),
+            } => (reason, by, server_close),
+            _ => (
+                CloseReason::new(ReplyCode::REPLY_SUCCESS, ""),
+                Initiator::Application,
+                None,
+            ),
         };
         match theirs {
             Some(reason) => {
@@ -295,7 +302,7 @@ impl Connection {
                 let err = Error::ChannelClosed {
                     channel,
                     reason: ours,
-                    by: Initiator::Application,
+                    by,
                 };
                 self.channel_ended(channel, err);
             }

@@ -34,6 +34,12 @@ fn short(s: &str, what: &str) -> Result<ShortStr, Error> {
 }
 
 impl Connection {
+    /// When a request made `now` stops waiting (also moves the clock).
+    fn request_deadline(&mut self, now: Instant) -> Option<Instant> {
+        self.clock = self.clock.max(now);
+        self.config.options.request_timeout.map(|t| now + t)
+    }
+
     fn check_open(&self) -> Result<(), Error> {
         match &self.phase {
             Phase::Open => Ok(()),
@@ -43,9 +49,24 @@ impl Connection {
     }
 
     fn channel_mut_open(&mut self, channel: u16) -> Result<&mut Channel, Error> {
-        match self.channels.get_mut(&channel) {
-            Some(ch) if ch.phase == ChannelPhase::Open => Ok(ch),
-            _ => Err(Error::NotOpen(Endpoint::Channel(channel))),
+        if !self.channel_is_open(channel) {
+            return Err(self.not_open(channel));
+        }
+        self.channels
+            .get_mut(&channel)
+            .ok_or(Error::NotOpen(Endpoint::Channel(channel)))
+    }
+
+    /// Why `channel` cannot be used: closing (later calls learn why before
+    /// the close-ok comes), or not open.
+    fn not_open(&self, channel: u16) -> Error {
+        match self.channels.get(&channel).map(|ch| &ch.phase) {
+            Some(ChannelPhase::Closing { reason, by, .. }) => Error::ChannelClosed {
+                channel,
+                reason: reason.clone(),
+                by: *by,
+            },
+            _ => Error::NotOpen(Endpoint::Channel(channel)),
         }
     }
 
@@ -53,8 +74,9 @@ impl Connection {
     /// request. An id is free when no channel uses it and the
     /// [`ChannelClosed`](super::Event::ChannelClosed) of the last channel
     /// that had it has been polled.
-    pub fn open_channel(&mut self) -> Result<(u16, RequestId), Error> {
+    pub fn open_channel(&mut self, now: Instant) -> Result<(u16, RequestId), Error> {
         self.check_open()?;
+        let deadline = self.request_deadline(now);
         let max = self.tuning.channel_max;
         let taken = |id: &u16| self.channels.contains_key(id) || self.releasing.contains(id);
         let Some(channel) = (1..=max).find(|id| !taken(id)) else {
@@ -62,7 +84,8 @@ impl Connection {
         };
         let id = self.next_id();
         let mut ch = Channel::new();
-        ch.rpcs.push_back(Rpc::for_method::<ChannelOpen>(Some(id)));
+        ch.rpcs
+            .push_back(Rpc::for_method::<ChannelOpen>(Some(id), deadline));
         self.channels.insert(channel, ch);
         encode_method(&mut self.out, channel, &ChannelOpen::default());
         Ok((channel, id))
@@ -80,24 +103,45 @@ impl Connection {
         now: Instant,
     ) -> Result<RequestId, Error> {
         self.check_open()?;
-        self.clock = self.clock.max(now);
         let text = short(text, "reply text")?;
+        self.channel_mut_open(channel)?;
         let id = self.next_id();
+        self.begin_channel_close(channel, code, text, Initiator::Application, Some(id), now);
+        Ok(id)
+    }
+
+    /// Sends `channel.close`: requests still waiting on the channel fail,
+    /// content in progress is dropped, and the channel waits for close-ok
+    /// (at most the close timeout).
+    pub(crate) fn begin_channel_close(
+        &mut self,
+        channel: u16,
+        code: ReplyCode,
+        text: ShortStr,
+        by: Initiator,
+        request: Option<RequestId>,
+        now: Instant,
+    ) {
+        self.clock = self.clock.max(now);
         let deadline = now + self.config.close_timeout;
-        let ch = self.channel_mut_open(channel)?;
+        let Some(ch) = self.channels.get_mut(&channel) else {
+            return;
+        };
         let reason = CloseReason::new(code, text.to_string());
         ch.phase = ChannelPhase::Closing {
             reason: reason.clone(),
+            by,
             deadline: Some(deadline),
             server_close: None,
         };
         let pending: Vec<Rpc> = ch.rpcs.drain(..).collect();
         ch.assembly = Default::default();
-        ch.rpcs.push_back(Rpc::for_method::<ChannelClose>(Some(id)));
+        ch.rpcs
+            .push_back(Rpc::for_method::<ChannelClose>(request, None));
         let err = Error::ChannelClosed {
             channel,
             reason,
-            by: Initiator::Application,
+            by,
         };
         for rpc in pending {
             self.complete(rpc.id, Err(err.clone()));
@@ -112,7 +156,6 @@ impl Connection {
                 method_id: 0,
             },
         );
-        Ok(id)
     }
 
     /// Sends a method on an open channel. Returns the request to wait for
@@ -123,7 +166,12 @@ impl Connection {
     /// `channel.open`/`close` and connection methods have their own
     /// commands; so does `basic.consume` ([`consume`](Self::consume): a
     /// consume sent here gets the default capacity).
-    pub fn request(&mut self, channel: u16, method: Method) -> Result<Option<RequestId>, Error> {
+    pub fn request(
+        &mut self,
+        channel: u16,
+        method: Method,
+        now: Instant,
+    ) -> Result<Option<RequestId>, Error> {
         self.check_open()?;
         let info = method.info().ok_or_else(|| {
             Error::InvalidArgument(format!("{} is not a spec method", method.name()))
@@ -143,17 +191,17 @@ impl Connection {
         let method = match method {
             Method::BasicConsume(c) => {
                 return self
-                    .consume(channel, c, None)
+                    .consume(channel, c, None, now)
                     .map(|started| started.request)
             }
             m => m,
         };
         let id = method.expects_reply().then(|| self.next_id());
-        let Some(ch) = self
-            .channels
-            .get_mut(&channel)
-            .filter(|ch| ch.phase == ChannelPhase::Open)
-        else {
+        let deadline = self.request_deadline(now);
+        if !self.channel_is_open(channel) {
+            return Err(self.not_open(channel));
+        }
+        let Some(ch) = self.channels.get_mut(&channel) else {
             return Err(Error::NotOpen(Endpoint::Channel(channel)));
         };
         let mut cancelled = None;
@@ -169,7 +217,7 @@ impl Connection {
             _ => {}
         }
         if id.is_some() {
-            ch.rpcs.push_back(Rpc::for_info(id, info));
+            ch.rpcs.push_back(Rpc::for_info(id, info, deadline));
         }
         let len = method.encoded_len();
         self.out.reserve(len + 8);
@@ -197,8 +245,10 @@ impl Connection {
         channel: u16,
         mut method: BasicConsume,
         capacity: Option<usize>,
+        now: Instant,
     ) -> Result<ConsumerStarted, Error> {
         self.check_open()?;
+        let deadline = self.request_deadline(now);
         let default = self.config.default_consumer_capacity;
         let tag_n = self.next_consumer_tag;
         // Request numbers are never reused: one lost to an error below is harmless.
@@ -221,7 +271,8 @@ impl Connection {
                 global: false,
             };
             ch.consumers.qos(prefetch_count, false);
-            ch.rpcs.push_back(Rpc::for_method::<BasicQos>(None));
+            ch.rpcs
+                .push_back(Rpc::for_method::<BasicQos>(None, deadline));
             encode_method(&mut self.out, channel, &qos);
         }
         let ch = self.channel_mut_open(channel)?;
@@ -233,7 +284,8 @@ impl Connection {
             },
         );
         if let Some(id) = request {
-            ch.rpcs.push_back(Rpc::for_method::<BasicConsume>(Some(id)));
+            ch.rpcs
+                .push_back(Rpc::for_method::<BasicConsume>(Some(id), deadline));
         }
         self.next_consumer_tag += 1;
         let consumer_tag = method.consumer_tag.clone();
@@ -317,12 +369,21 @@ impl Connection {
     }
 
     /// Sends `connection.update-secret` (new credentials, e.g. an OAuth 2 token).
-    pub fn update_secret(&mut self, secret: &[u8], reason: &str) -> Result<RequestId, Error> {
+    pub fn update_secret(
+        &mut self,
+        secret: &[u8],
+        reason: &str,
+        now: Instant,
+    ) -> Result<RequestId, Error> {
         self.check_open()?;
+        let deadline = self.request_deadline(now);
         let reason = short(reason, "reason")?;
         let id = self.next_id();
         self.connection_rpcs
-            .push_back(Rpc::for_method::<ConnectionUpdateSecret>(Some(id)));
+            .push_back(Rpc::for_method::<ConnectionUpdateSecret>(
+                Some(id),
+                deadline,
+            ));
         encode_method(
             &mut self.out,
             0,

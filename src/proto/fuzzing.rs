@@ -64,7 +64,7 @@ pub fn client_session(data: &[u8]) {
     });
     server(&mut conn, &handshake.script(), now);
     for _ in 0..2 {
-        if let Ok((ch, _)) = conn.open_channel() {
+        if let Ok((ch, _)) = conn.open_channel(now) {
             server(
                 &mut conn,
                 &[Frame::Method {
@@ -103,6 +103,7 @@ pub fn client_session(data: &[u8]) {
                         ..Default::default()
                     }
                     .into(),
+                    now,
                 );
             }
             4 => {
@@ -120,7 +121,7 @@ pub fn client_session(data: &[u8]) {
                     }
                     .into(),
                 };
-                let _ = conn.request(channel, method);
+                let _ = conn.request(channel, method, now);
             }
             5 => {
                 let body = vec![arg; usize::from(arg) * 40];
@@ -134,7 +135,7 @@ pub fn client_session(data: &[u8]) {
             _ => {
                 let _ = match arg % 4 {
                     0 => conn.close(ReplyCode::REPLY_SUCCESS, "bye", now).map(|_| ()),
-                    1 => conn.update_secret(b"s", "r").map(|_| ()),
+                    1 => conn.update_secret(b"s", "r", now).map(|_| ()),
                     _ => conn
                         .close_channel(channel, ReplyCode::REPLY_SUCCESS, "bye", now)
                         .map(|_| ()),

@@ -35,6 +35,11 @@ pub(crate) fn negotiate<T: Ord + Default + Copy>(client: T, server: T) -> T {
     }
 }
 
+/// The heartbeat interval (seconds) the client asks for when the options
+/// leave it to the server and the server proposes none: a dead peer is
+/// noticed unless heartbeats are turned off on purpose (`heartbeat=0`).
+pub(crate) const DEFAULT_HEARTBEAT: u16 = 60;
+
 /// Negotiates from the server's `connection.tune` and our options.
 pub(crate) fn tune(
     opts: &ConnectionOptions,
@@ -49,6 +54,7 @@ pub(crate) fn tune(
         },
         frame_max: negotiate(opts.frame_max, frame_max),
         heartbeat: match opts.heartbeat {
+            None if heartbeat == 0 => DEFAULT_HEARTBEAT,
             None => heartbeat,
             Some(ours) => negotiate(ours, heartbeat),
         },
@@ -255,6 +261,13 @@ mod tests {
                 heartbeat: 60
             }
         );
+        assert_eq!(
+            tune(&opts, 0, 4096, 0).heartbeat,
+            DEFAULT_HEARTBEAT,
+            "the server proposes none: the client's default"
+        );
+        opts.heartbeat = Some(0);
+        assert_eq!(tune(&opts, 0, 4096, 0).heartbeat, 0, "off on purpose");
         opts.heartbeat = Some(10);
         assert_eq!(tune(&opts, 2047, 0, 60).heartbeat, 10);
         assert_eq!(tune(&opts, 2047, 0, 60).frame_max, 131_072);

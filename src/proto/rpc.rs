@@ -3,6 +3,8 @@
 //! order of its requests, so each channel keeps its requests in a queue
 //! and only the oldest can be answered.
 
+use std::time::Instant;
+
 use crate::codec::spec_info::{method_info, MethodInfo};
 use crate::codec::{Method, MethodArgs};
 
@@ -16,26 +18,37 @@ pub(crate) struct Rpc {
     pub(crate) class_id: u16,
     /// Method ids (within the class) of the methods that answer it.
     pub(crate) replies: &'static [u16],
+    /// When it fails with [`TimeoutKind::Request`](crate::TimeoutKind::Request) (`None`: never).
+    pub(crate) deadline: Option<Instant>,
 }
 
 impl Rpc {
-    /// A request of method `M`.
-    pub(crate) fn for_method<M: MethodArgs>(id: Option<RequestId>) -> Self {
+    /// A request of method `M`, answered by `deadline` at the latest.
+    pub(crate) fn for_method<M: MethodArgs>(
+        id: Option<RequestId>,
+        deadline: Option<Instant>,
+    ) -> Self {
         match method_info(M::CLASS_ID, M::METHOD_ID) {
-            Some(info) => Self::for_info(id, info),
+            Some(info) => Self::for_info(id, info, deadline),
             None => Rpc {
                 id,
                 class_id: M::CLASS_ID,
                 replies: &[],
+                deadline,
             },
         }
     }
 
-    pub(crate) fn for_info(id: Option<RequestId>, info: &'static MethodInfo) -> Self {
+    pub(crate) fn for_info(
+        id: Option<RequestId>,
+        info: &'static MethodInfo,
+        deadline: Option<Instant>,
+    ) -> Self {
         Rpc {
             id,
             class_id: info.class_id,
             replies: info.reply_ids,
+            deadline,
         }
     }
 

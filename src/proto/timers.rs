@@ -4,8 +4,8 @@
 
 use std::time::{Duration, Instant};
 
-use crate::codec::Frame;
-use crate::error::{Error, TimeoutKind};
+use crate::codec::{Frame, ReplyCode, ShortStr};
+use crate::error::{Error, Initiator, TimeoutKind};
 
 use super::channel::ChannelPhase;
 use super::connection::Phase;
@@ -25,12 +25,22 @@ impl Connection {
                     at(send);
                     at(dead);
                 }
+                // A channel's requests are answered in order and made with
+                // the same timeout: the oldest has the earliest deadline.
+                if let Some(t) = self.connection_rpcs.front().and_then(|r| r.deadline) {
+                    at(t);
+                }
                 for ch in self.channels.values() {
-                    if let ChannelPhase::Closing {
-                        deadline: Some(t), ..
-                    } = ch.phase
-                    {
-                        at(t);
+                    match ch.phase {
+                        ChannelPhase::Closing {
+                            deadline: Some(t), ..
+                        } => at(t),
+                        ChannelPhase::Closing { .. } => {}
+                        _ => {
+                            if let Some(t) = ch.rpcs.front().and_then(|r| r.deadline) {
+                                at(t);
+                            }
+                        }
                     }
                 }
             }
@@ -67,6 +77,7 @@ impl Connection {
             }
             Phase::Open => {
                 self.channel_close_timeouts(now);
+                self.request_timeouts(now);
                 let Some((send, dead)) = self.heartbeat_deadlines() else {
                     return;
                 };
@@ -84,6 +95,44 @@ impl Connection {
                     }
                 }
             }
+        }
+    }
+
+    /// Requests the server did not answer in time fail with
+    /// [`TimeoutKind::Request`]; the channel is closed, since what the
+    /// server made of the request is unknown (a request on channel 0 just
+    /// fails).
+    fn request_timeouts(&mut self, now: Instant) {
+        let late =
+            |rpc: Option<&super::rpc::Rpc>| rpc.and_then(|r| r.deadline).is_some_and(|t| now >= t);
+        while late(self.connection_rpcs.front()) {
+            if let Some(rpc) = self.connection_rpcs.pop_front() {
+                self.complete(rpc.id, Err(Error::Timeout(TimeoutKind::Request)));
+            }
+        }
+        let expired: Vec<u16> = self
+            .channels
+            .iter()
+            .filter(|(_, ch)| !ch.is_closing() && late(ch.rpcs.front()))
+            .map(|(&id, _)| id)
+            .collect();
+        for channel in expired {
+            let rpc = self
+                .channels
+                .get_mut(&channel)
+                .and_then(|ch| ch.rpcs.pop_front());
+            if let Some(rpc) = rpc {
+                tracing::warn!(channel, "request timed out; closing the channel");
+                self.complete(rpc.id, Err(Error::Timeout(TimeoutKind::Request)));
+            }
+            self.begin_channel_close(
+                channel,
+                ReplyCode::REPLY_SUCCESS,
+                ShortStr::from_static("a request timed out"),
+                Initiator::Library,
+                None,
+                now,
+            );
         }
     }
 

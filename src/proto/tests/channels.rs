@@ -36,7 +36,7 @@ fn channel_limit_is_the_negotiated_channel_max() {
     assert_eq!(h.open_channel(), 1);
     assert_eq!(h.open_channel(), 2);
     assert!(matches!(
-        h.conn.open_channel(),
+        h.conn.open_channel(h.now),
         Err(Error::ChannelLimit { channel_max: 2 })
     ));
 }
@@ -55,6 +55,7 @@ fn replies_complete_requests_in_order() {
                 ..Default::default()
             }
             .into(),
+            h.now,
         )
         .unwrap()
         .unwrap();
@@ -68,6 +69,7 @@ fn replies_complete_requests_in_order() {
                 ..Default::default()
             }
             .into(),
+            h.now,
         )
         .unwrap()
         .unwrap();
@@ -80,6 +82,7 @@ fn replies_complete_requests_in_order() {
                 ..Default::default()
             }
             .into(),
+            h.now,
         )
         .unwrap()
         .unwrap();
@@ -123,6 +126,7 @@ fn nowait_expects_no_reply_and_async_methods_neither() {
                 ..Default::default()
             }
             .into(),
+            h.now,
         )
         .unwrap();
     assert_eq!(r, None);
@@ -135,6 +139,7 @@ fn nowait_expects_no_reply_and_async_methods_neither() {
                 multiple: true,
             }
             .into(),
+            h.now,
         )
         .unwrap();
     assert_eq!(r, None);
@@ -164,7 +169,10 @@ fn nowait_expects_no_reply_and_async_methods_neither() {
     assert_eq!(error.reply_code(), Some(ReplyCode::PRECONDITION_FAILED));
     assert!(error.to_string().contains("on exchange.declare"), "{error}");
     assert!(!h.conn.channel_is_open(ch));
-    assert!(h.conn.request(ch, BasicQos::default().into()).is_err());
+    assert!(h
+        .conn
+        .request(ch, BasicQos::default().into(), h.now)
+        .is_err());
 }
 
 #[test]
@@ -183,6 +191,7 @@ fn channel_exception_fails_that_channel_only() {
                 ..Default::default()
             }
             .into(),
+            h.now,
         )
         .unwrap()
         .unwrap();
@@ -196,6 +205,7 @@ fn channel_exception_fails_that_channel_only() {
                 ..Default::default()
             }
             .into(),
+            h.now,
         )
         .unwrap()
         .unwrap();
@@ -245,7 +255,7 @@ fn recover_waits_for_recover_ok_as_the_errata_say() {
     let ch = h.open_channel();
     let id = h
         .conn
-        .request(ch, BasicRecover { requeue: true }.into())
+        .request(ch, BasicRecover { requeue: true }.into(), h.now)
         .unwrap();
     let id = id.expect("basic.recover expects recover-ok");
     h.sent();
@@ -256,7 +266,7 @@ fn recover_waits_for_recover_ok_as_the_errata_say() {
     // recover-async (deprecated) has no reply.
     assert_eq!(
         h.conn
-            .request(ch, BasicRecoverAsync { requeue: true }.into())
+            .request(ch, BasicRecoverAsync { requeue: true }.into(), h.now)
             .unwrap(),
         None
     );

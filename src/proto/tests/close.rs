@@ -9,7 +9,7 @@ fn application_close_waits_for_close_ok() {
     let ch = h.open_channel();
     let pending = h
         .conn
-        .request(ch, BasicQos::default().into())
+        .request(ch, BasicQos::default().into(), h.now)
         .unwrap()
         .unwrap();
     let close = h
@@ -63,7 +63,7 @@ fn server_close_while_open_fails_everything() {
     let ch = h.open_channel();
     let pending = h
         .conn
-        .request(ch, BasicQos::default().into())
+        .request(ch, BasicQos::default().into(), h.now)
         .unwrap()
         .unwrap();
     h.sent();

@@ -17,10 +17,11 @@ fn server_cancel_flow_and_confirms_become_events() {
                 ..Default::default()
             }
             .into(),
+            h.now,
         )
         .unwrap();
     h.conn
-        .request(ch, ConfirmSelect { nowait: true }.into())
+        .request(ch, ConfirmSelect { nowait: true }.into(), h.now)
         .unwrap();
     for seq in 1..=6 {
         assert_eq!(publish(&mut h, ch), Some(seq));
@@ -98,13 +99,13 @@ fn confirm_select_nowait_expects_no_reply() {
     let ch = h.open_channel();
     assert_eq!(
         h.conn
-            .request(ch, ConfirmSelect { nowait: true }.into())
+            .request(ch, ConfirmSelect { nowait: true }.into(), h.now)
             .unwrap(),
         None
     );
     assert!(h
         .conn
-        .request(ch, ConfirmSelect { nowait: false }.into())
+        .request(ch, ConfirmSelect { nowait: false }.into(), h.now)
         .unwrap()
         .is_some());
 }
@@ -120,7 +121,7 @@ fn confirm_channel(h: &mut Harness, n: u64) -> u16 {
     let ch = h.open_channel();
     let id = h
         .conn
-        .request(ch, ConfirmSelect { nowait: false }.into())
+        .request(ch, ConfirmSelect { nowait: false }.into(), h.now)
         .unwrap();
     h.feed(&[m(ch, ConfirmSelectOk::default())]);
     assert_eq!(completed(&h.events()).len(), 1, "{id:?}");

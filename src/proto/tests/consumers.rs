@@ -29,7 +29,7 @@ fn consumer_tags_are_unique_on_a_channel() {
         consumer_tag: "".into(),
         ..Default::default()
     };
-    assert!(h.conn.request(ch, consume.into()).unwrap().is_some());
+    assert!(h.conn.request(ch, consume.into(), h.now).unwrap().is_some());
     let consume = BasicConsume {
         queue: "q".into(),
         consumer_tag: "t".into(),
@@ -37,11 +37,11 @@ fn consumer_tags_are_unique_on_a_channel() {
     };
     assert!(h
         .conn
-        .request(ch, consume.clone().into())
+        .request(ch, consume.clone().into(), h.now)
         .unwrap()
         .is_some());
     assert!(matches!(
-        h.conn.request(ch, consume.into()),
+        h.conn.request(ch, consume.into(), h.now),
         Err(Error::InvalidArgument(_))
     ));
 }
@@ -63,6 +63,7 @@ fn consume(
                 ..Default::default()
             },
             capacity,
+            h.now,
         )
         .expect("consume")
 }
@@ -138,6 +139,7 @@ fn a_capacity_below_the_prefetch_is_raised_and_no_ack_sets_no_prefetch() {
                 ..Default::default()
             }
             .into(),
+            h.now,
         )
         .unwrap();
     h.sent();
@@ -170,6 +172,7 @@ fn consumers_end_with_their_channel_and_on_cancel() {
                 no_wait: false,
             }
             .into(),
+            h.now,
         )
         .unwrap();
     h.feed(&[
@@ -235,6 +238,7 @@ fn a_delivery_for_a_cancelled_consumer_is_dropped_in_the_core() {
                 no_wait: true,
             }
             .into(),
+            h.now,
         )
         .unwrap();
     h.events();
@@ -297,13 +301,13 @@ fn a_channel_id_is_reused_only_after_its_end_was_polled() {
         },
     )]);
     // The end is not polled yet: the id stays taken.
-    let (next, _) = h.conn.open_channel().unwrap();
+    let (next, _) = h.conn.open_channel(h.now).unwrap();
     assert_ne!(next, ch);
     let ev = h.events();
     assert!(ev
         .iter()
         .any(|e| matches!(e, Event::ChannelClosed { channel, .. } if *channel == ch)));
-    let (again, _) = h.conn.open_channel().unwrap();
+    let (again, _) = h.conn.open_channel(h.now).unwrap();
     assert_eq!(again, ch, "free once its end was seen");
 }
 
@@ -322,12 +326,12 @@ fn a_late_close_ok_frees_the_channel_id() {
         done.as_slice(),
         [(_, Err(Error::Timeout(TimeoutKind::Close)))]
     ));
-    let (other, _) = h.conn.open_channel().unwrap();
+    let (other, _) = h.conn.open_channel(h.now).unwrap();
     assert_ne!(other, ch, "still in use: its close-ok may yet come");
     h.feed(&[m(ch, ChannelCloseOk::default())]);
     assert!(h
         .events()
         .iter()
         .any(|e| matches!(e, Event::ChannelClosed { channel, .. } if *channel == ch)));
-    assert_eq!(h.conn.open_channel().unwrap().0, ch);
+    assert_eq!(h.conn.open_channel(h.now).unwrap().0, ch);
 }

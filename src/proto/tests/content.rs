@@ -11,8 +11,12 @@ fn basic_get_assembles_content_and_get_empty_answers_too() {
         queue: "q1".into(),
         ..Default::default()
     };
-    let first = h.conn.request(ch, get.clone().into()).unwrap().unwrap();
-    let second = h.conn.request(ch, get.into()).unwrap().unwrap();
+    let first = h
+        .conn
+        .request(ch, get.clone().into(), h.now)
+        .unwrap()
+        .unwrap();
+    let second = h.conn.request(ch, get.into(), h.now).unwrap().unwrap();
     h.sent();
     let props = BasicProperties::default().with_content_type("text/plain".into());
     h.feed(&[

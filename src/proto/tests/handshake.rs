@@ -71,7 +71,9 @@ fn handshake_frames_may_arrive_byte_by_byte() {
 fn negotiation_corner_cases() {
     let cases = [
         // (client channel_max, frame_max, heartbeat) x server tune -> expected
-        ((2047, 131_072, None), (0, 0, 0), (2047, 131_072, 0)),
+        // The server proposes no heartbeat: the client asks for its default.
+        ((2047, 131_072, None), (0, 0, 0), (2047, 131_072, 60)),
+        ((2047, 131_072, Some(0)), (0, 0, 0), (2047, 131_072, 0)),
         ((0, 0, None), (0, 0, 30), (u16::MAX, 0, 30)),
         ((100, 8192, Some(10)), (2047, 131_072, 60), (100, 8192, 10)),
         ((2047, 131_072, Some(0)), (2047, 4096, 60), (2047, 4096, 60)),

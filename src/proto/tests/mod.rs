@@ -113,6 +113,7 @@ impl Harness {
                     ..Default::default()
                 },
                 None,
+                self.now,
             )
             .expect("consume");
         let sent = self.sent_methods();
@@ -123,7 +124,7 @@ impl Harness {
     }
 
     fn open_channel(&mut self) -> u16 {
-        let (ch, id) = self.conn.open_channel().expect("open channel");
+        let (ch, id) = self.conn.open_channel(self.now).expect("open channel");
         let sent = self.sent();
         assert!(
             matches!(sent.as_slice(), [Frame::Method { channel, method: Method::ChannelOpen(_) }] if *channel == ch)

@@ -9,7 +9,7 @@ fn body_larger_than_announced_is_a_frame_error() {
     let ch = h.open_channel();
     let pending = h
         .conn
-        .request(ch, BasicQos::default().into())
+        .request(ch, BasicQos::default().into(), h.now)
         .unwrap()
         .unwrap();
     h.sent();
@@ -47,7 +47,7 @@ fn body_larger_than_announced_is_a_frame_error() {
     ));
     // Later commands get the same error.
     assert!(matches!(
-        h.conn.open_channel(),
+        h.conn.open_channel(h.now),
         Err(Error::ConnectionClosed {
             by: Initiator::Library,
             ..
