@@ -412,3 +412,27 @@ async fn a_server_that_never_answers_a_declare_fails_it_and_closes_the_channel()
         "{later}"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_plain_stream_refuses_tls_options_and_external_auth() {
+    use amqp091::AuthMechanism;
+    for options in [
+        ConnectionOptions {
+            tls: true,
+            ..opts(5000)
+        },
+        ConnectionOptions {
+            auth_mechanism: AuthMechanism::External,
+            ..opts(5000)
+        },
+    ] {
+        let (client, server) = tokio::io::duplex(1 << 16);
+        let err = bounded(Connection::connect_stream(client, options))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Tls { .. }), "{err}");
+        // Nothing was written: the stream was dropped unread.
+        let mut peer = Peer::new(server);
+        assert!(peer.recv().await.is_none(), "not one byte sent");
+    }
+}

@@ -127,3 +127,27 @@ async fn missing_files_are_named() {
     let err = Connection::connect_with(o).await.unwrap_err();
     assert!(err.to_string().contains("cacertfile"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plain_amqp_to_the_tls_port_says_so() {
+    let mut o = tls_options();
+    o.tls = false;
+    let err = Connection::connect_with(o).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Tls { reason } if reason.contains("use amqps://")),
+        "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_ca_file_fails_before_connecting() {
+    let mut o = tls_options();
+    o.ca_file = Some(tls_dir().join("no-such-ca.pem"));
+    // A port nothing listens on: failing there would be an IO error instead.
+    o.port = 1;
+    let err = Connection::connect_with(o).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Tls { reason } if reason.contains("no-such-ca.pem")),
+        "{err}"
+    );
+}

@@ -61,6 +61,28 @@ impl std::fmt::Debug for Connection {
     }
 }
 
+/// Refuses what would send credentials in clear: TLS asked for but the
+/// stream is not secure, or EXTERNAL authentication (the TLS client
+/// certificate is the credential) without TLS.
+fn check_transport(opts: &ConnectionOptions, secure: bool) -> Result<(), Error> {
+    if secure {
+        return Ok(());
+    }
+    if opts.tls {
+        return Err(Error::Tls {
+            reason: "the options ask for TLS (amqps://) but the stream is not secured: \
+                     use Connection::connect_with, or connect_secured_stream for a stream you secured"
+                .into(),
+        });
+    }
+    if opts.auth_mechanism == crate::AuthMechanism::External {
+        return Err(Error::Tls {
+            reason: "EXTERNAL authentication needs TLS (amqps:// with a client certificate)".into(),
+        });
+    }
+    Ok(())
+}
+
 impl Connection {
     /// Connects to the broker an AMQP URI names
     /// (`amqp://user:pass@host:port/vhost?heartbeat=30`).
@@ -79,6 +101,13 @@ impl Connection {
                 reason: "amqps:// needs the `tls` feature of amqp091".into(),
             });
         }
+        check_transport(opts, opts.tls)?;
+        // Certificates are read before connecting: a missing file fails at once.
+        #[cfg(feature = "tls")]
+        let tls_config = match opts.tls {
+            true => Some(tls::client_config(opts)?),
+            false => None,
+        };
         let started = driver::now();
         let timeout = opts.connection_timeout;
         let addr = (opts.host.clone(), opts.port);
@@ -89,22 +118,25 @@ impl Connection {
         };
         let _ = stream.set_nodelay(true);
         #[cfg(feature = "tls")]
-        if config.options.tls {
+        if let Some(tls_config) = tls_config {
             let left = timeout.saturating_sub(started.elapsed());
-            let tls =
-                match tokio::time::timeout(left, tls::handshake(stream, &config.options)).await {
-                    Ok(tls) => tls?,
-                    Err(_) => return Err(Error::Timeout(TimeoutKind::Connect)),
-                };
+            let handshake = tls::handshake(stream, tls_config, &config.options);
+            let tls = match tokio::time::timeout(left, handshake).await {
+                Ok(tls) => tls?,
+                Err(_) => return Err(Error::Timeout(TimeoutKind::Connect)),
+            };
             config.options.connection_timeout = timeout.saturating_sub(started.elapsed());
-            return Self::connect_stream(tls, config).await;
+            return Self::run(tls, config).await;
         }
         config.options.connection_timeout = timeout.saturating_sub(started.elapsed());
-        Self::connect_stream(stream, config).await
+        Self::run(stream, config).await
     }
 
-    /// Runs AMQP over a stream the caller connected (TLS, a proxy, an
-    /// in-memory pipe in tests).
+    /// Runs AMQP over a plain stream the caller connected (a proxy, an
+    /// in-memory pipe in tests). Options that ask for TLS (`amqps://`) or
+    /// EXTERNAL authentication are refused with [`Error::Tls`]: over this
+    /// stream the password would travel in clear. For a stream the caller
+    /// secured itself, use [`connect_secured_stream`](Self::connect_secured_stream).
     pub async fn connect_stream<S>(
         stream: S,
         config: impl Into<proto::Config>,
@@ -112,8 +144,29 @@ impl Connection {
     where
         S: AsyncRead + AsyncWrite + Send + 'static,
     {
-        static CONNECTIONS: AtomicU64 = AtomicU64::new(1);
         let config = config.into();
+        check_transport(&config.options, false)?;
+        Self::run(stream, config).await
+    }
+
+    /// Runs AMQP over a stream the caller has secured (its own TLS, a
+    /// tunnel it trusts): TLS options and EXTERNAL authentication are
+    /// taken as satisfied by it.
+    pub async fn connect_secured_stream<S>(
+        stream: S,
+        config: impl Into<proto::Config>,
+    ) -> Result<Connection, Error>
+    where
+        S: AsyncRead + AsyncWrite + Send + 'static,
+    {
+        Self::run(stream, config.into()).await
+    }
+
+    async fn run<S>(stream: S, config: proto::Config) -> Result<Connection, Error>
+    where
+        S: AsyncRead + AsyncWrite + Send + 'static,
+    {
+        static CONNECTIONS: AtomicU64 = AtomicU64::new(1);
         // Never the password: ConnectionOptions' Debug hides it, and it is not a span field.
         let span = tracing::info_span!(
             "amqp091.connection",

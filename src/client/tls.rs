@@ -62,9 +62,9 @@ pub(crate) fn client_config(opts: &ConnectionOptions) -> Result<ClientConfig, Er
 /// Runs the TLS handshake over a connected socket.
 pub(crate) async fn handshake(
     tcp: TcpStream,
+    config: ClientConfig,
     opts: &ConnectionOptions,
 ) -> Result<TlsStream<TcpStream>, Error> {
-    let config = client_config(opts)?;
     let name = opts
         .server_name
         .clone()

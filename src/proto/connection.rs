@@ -278,6 +278,15 @@ impl Connection {
         if !buf.is_empty() {
             self.last_read = now;
         }
+        // A TLS record (alert 0x15 or handshake 0x16, version 3.x) instead of
+        // AMQP: the port speaks TLS.
+        if self.expect_header_reply && matches!(buf.get(..2), Some([0x15 | 0x16, 0x03])) {
+            buf.clear();
+            return self.finish(Error::Tls {
+                reason: "the server answered with a TLS record: this port speaks TLS; use amqps://"
+                    .into(),
+            });
+        }
         if self.expect_header_reply && ProtocolHeader::starts(buf) {
             match ProtocolHeader::decode(buf) {
                 Ok(Some(offered)) => {

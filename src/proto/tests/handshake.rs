@@ -244,3 +244,32 @@ fn a_garbled_protocol_header_is_consumed() {
     h.conn.handle_input(&mut buf, h.now);
     assert!(buf.is_empty());
 }
+
+#[test]
+fn a_tls_port_is_named_as_such() {
+    for record in [
+        &b"\x15\x03\x03\x00\x02\x02\x32"[..],             // alert
+        &b"\x16\x03\x01\x00\x05\x02\x00\x00\x01\x00"[..], // handshake
+    ] {
+        let mut h = Harness::new();
+        h.feed_bytes(record);
+        let ev = h.events();
+        assert!(
+            matches!(ev.as_slice(), [Event::Closed(Error::Tls { reason })] if reason.contains("amqps://")),
+            "{ev:?}"
+        );
+        assert!(h.sent().is_empty(), "no AMQP close to a TLS server");
+    }
+}
+
+#[test]
+fn debug_never_shows_the_bytes_to_send() {
+    let mut config = Config::default();
+    config.options.password = "s3cret-in-start-ok".into();
+    let mut h = Harness::with(config);
+    h.feed(&[m(0, start())]);
+    // The start-ok with the password waits to be written.
+    assert!(h.conn.pending_transmit() > 0);
+    let shown = format!("{:?}", h.conn);
+    assert!(!shown.contains("s3cret"), "{shown}");
+}
