@@ -141,6 +141,16 @@ impl FieldValue {
         }
     }
 
+    /// Memory the value holds beyond its own size: the entries of nested
+    /// tables and arrays (strings are slices of the frame they came in).
+    pub fn heap_size(&self) -> usize {
+        match self {
+            FieldValue::Array(a) => a.heap_size(),
+            FieldValue::Table(t) => t.heap_size(),
+            _ => 0,
+        }
+    }
+
     /// Writes the tag and the value.
     pub fn encode(&self, buf: &mut BytesMut) {
         buf.put_u8(self.tag());
@@ -335,6 +345,15 @@ impl FieldTable {
         patch_length(buf, at);
     }
 
+    /// Memory its entries hold, nested tables and arrays included. A
+    /// decoded table can take far more memory than its wire size (an empty
+    /// entry is 2 bytes on the wire and a whole entry in memory): the
+    /// client counts this, not the wire size, against its buffers.
+    pub fn heap_size(&self) -> usize {
+        self.0.capacity() * std::mem::size_of::<(ShortStr, FieldValue)>()
+            + self.0.iter().map(|(_, v)| v.heap_size()).sum::<usize>()
+    }
+
     /// Decodes a table (length and entries) at the reader's position.
     pub(crate) fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         Self::decode_nested(r, 1)
@@ -374,6 +393,12 @@ impl FieldArray {
     /// Encoded size, the 4-byte length included (the `A` tag not included).
     pub fn encoded_len(&self) -> usize {
         4 + self.0.iter().map(FieldValue::encoded_len).sum::<usize>()
+    }
+
+    /// Memory its values hold, nested tables and arrays included.
+    pub fn heap_size(&self) -> usize {
+        self.0.capacity() * std::mem::size_of::<FieldValue>()
+            + self.0.iter().map(FieldValue::heap_size).sum::<usize>()
     }
 
     /// Writes the length and the values.
@@ -484,5 +509,34 @@ mod tests {
         let back = decode(&buf).unwrap();
         assert_eq!(back, t);
         assert_eq!(back.get("b"), Some(&FieldValue::I16(-2)));
+    }
+}
+
+#[cfg(test)]
+mod heap_size_tests {
+    use super::*;
+
+    #[test]
+    fn heap_size_counts_entries_in_memory_not_bytes_on_the_wire() {
+        // 1000 empty entries of void: 2 bytes each on the wire.
+        let mut wire = BytesMut::new();
+        wire.put_u32(2000);
+        for _ in 0..1000 {
+            wire.put_u8(0);
+            wire.put_u8(b'V');
+        }
+        let wire = wire.freeze();
+        let mut r = crate::types::Reader::new(&wire);
+        let t = FieldTable::decode(&mut r).unwrap();
+        assert_eq!(t.0.len(), 1000);
+        let per_entry = std::mem::size_of::<(ShortStr, FieldValue)>();
+        assert!(t.heap_size() >= 1000 * per_entry);
+        assert!(t.heap_size() > 10 * 2000, "far more than the wire size");
+        let inner = t.clone();
+        let inner_size = inner.heap_size();
+        let nested = FieldTable(vec![("t".try_into().unwrap(), FieldValue::Table(inner))]);
+        assert!(nested.heap_size() > inner_size, "nested tables count");
+        let array = FieldArray(vec![FieldValue::Void; 10]);
+        assert!(array.heap_size() >= 10 * std::mem::size_of::<FieldValue>());
     }
 }

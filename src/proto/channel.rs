@@ -118,7 +118,29 @@ impl Connection {
             }
             _ if closing => return,
             Frame::Header { header, .. } => ch.assembly.header(header, max),
-            Frame::Body { payload, .. } => ch.assembly.body(payload),
+            Frame::Body { payload, .. } => {
+                let len = payload.len() as u64;
+                let result = ch.assembly.body(payload);
+                self.partial = match result {
+                    Ok(Some(ref content)) => {
+                        (self.partial + len).saturating_sub(content.body.len() as u64)
+                    }
+                    _ => self.partial + len,
+                };
+                let limit = self.config.delivery_buffer_bytes as u64 + max;
+                if self.partial > limit {
+                    return self.violation(
+                        ReplyCode::RESOURCE_ERROR,
+                        format!(
+                            "contents in progress hold {} bytes, over the client's limit of {limit}",
+                            self.partial
+                        ),
+                        0,
+                        0,
+                    );
+                }
+                result
+            }
             _ => Ok(None),
         };
         match result {
@@ -316,6 +338,7 @@ impl Connection {
         let Some(mut ch) = self.channels.remove(&channel) else {
             return;
         };
+        self.partial = self.partial.saturating_sub(ch.assembly.received());
         for rpc in ch.rpcs.drain(..) {
             self.complete(rpc.id, Err(error.clone()));
         }

@@ -135,7 +135,8 @@ impl Connection {
             server_close: None,
         };
         let pending: Vec<Rpc> = ch.rpcs.drain(..).collect();
-        ch.assembly = Default::default();
+        let dropped = std::mem::take(&mut ch.assembly).received();
+        self.partial = self.partial.saturating_sub(dropped);
         ch.rpcs
             .push_back(Rpc::for_method::<ChannelClose>(request, None));
         let err = Error::ChannelClosed {

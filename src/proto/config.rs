@@ -25,7 +25,10 @@ pub struct Config {
     /// Bytes of delivered messages the connection holds for the
     /// application before it stops reading the socket (the broker then
     /// waits, through TCP). A message larger than this is still taken, one
-    /// at a time. Default 64 MiB.
+    /// at a time. Contents in progress (messages whose body frames are
+    /// still arriving, on any number of channels) may hold this plus the
+    /// maximum message size; more fails the connection with 506
+    /// RESOURCE_ERROR. Default 64 MiB.
     pub delivery_buffer_bytes: usize,
 }
 

@@ -74,6 +74,8 @@ pub struct Connection {
     pub(crate) blocked: bool,
     /// Bytes of deliveries handed out and not yet released by the front end.
     pub(crate) buffered: usize,
+    /// Body bytes of contents in progress on every channel.
+    pub(crate) partial: u64,
     pub(crate) last_read: Instant,
     pub(crate) last_write: Instant,
     /// The latest time the caller gave (deadlines armed by commands start here).
@@ -127,6 +129,7 @@ impl Connection {
             connection_rpcs: VecDeque::new(),
             blocked: false,
             buffered: 0,
+            partial: 0,
             last_read: now,
             last_write: now,
             clock: now,

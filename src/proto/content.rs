@@ -58,6 +58,17 @@ pub(crate) enum Assembly {
 }
 
 impl Assembly {
+    /// Body bytes received so far for the content in progress.
+    pub(crate) fn received(&self) -> u64 {
+        match self {
+            Assembly::Body { parts, joined, .. } => match joined {
+                Some(acc) => acc.len() as u64,
+                None => parts.iter().map(|p| p.len() as u64).sum(),
+            },
+            _ => 0,
+        }
+    }
+
     /// Whether content is in progress (a method frame now is a violation).
     pub(crate) fn in_progress(&self) -> bool {
         !matches!(self, Assembly::Idle)

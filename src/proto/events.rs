@@ -46,11 +46,17 @@ pub struct Delivery {
 impl Delivery {
     /// What the delivery counts against the connection's delivery buffer
     /// ([`Config::delivery_buffer_bytes`](super::Config::delivery_buffer_bytes)):
-    /// its body and a fixed share for the rest. A front end hands this back
+    /// its body, the memory its decoded headers take (which can be many
+    /// times their wire size), and a fixed share for the rest. A front end hands this back
     /// to [`Connection::release_deliveries`](super::Connection::release_deliveries)
     /// once the application has taken the delivery (or it was dropped).
     pub fn buffer_cost(&self) -> usize {
-        self.body.len() + DELIVERY_OVERHEAD
+        let headers = self
+            .properties
+            .headers
+            .as_ref()
+            .map_or(0, |h| h.heap_size());
+        self.body.len() + DELIVERY_OVERHEAD + headers
     }
 }
 

@@ -1,7 +1,7 @@
 //! Consumers: tags, the registry, capacities from prefetch, the delivery buffer.
 
 use super::*;
-use crate::codec::{BasicProperties, ContentHeader, ShortStr};
+use crate::codec::{BasicProperties, ContentHeader, FieldTable, FieldValue, ShortStr};
 
 /// A whole delivery for consumer `ctag`: method, header and one body frame.
 fn delivery(ch: u16, tag: u64, body: &'static [u8]) -> Vec<Frame> {
@@ -334,4 +334,92 @@ fn a_late_close_ok_frees_the_channel_id() {
         .iter()
         .any(|e| matches!(e, Event::ChannelClosed { channel, .. } if *channel == ch)));
     assert_eq!(h.conn.open_channel(h.now).unwrap().0, ch);
+}
+
+#[test]
+fn decoded_headers_count_by_their_memory_not_their_wire_size() {
+    let mut h = Harness::with(Config {
+        delivery_buffer_bytes: 20_000,
+        ..Config::default()
+    });
+    h.connect();
+    let ch = h.open_channel();
+    h.consume_ctag(ch);
+    // 2,000 empty entries: 4 KB on the wire, far more once decoded.
+    let mut headers = FieldTable::new();
+    for _ in 0..2000 {
+        headers.0.push((ShortStr::default(), FieldValue::Void));
+    }
+    let props = BasicProperties::default().with_headers(headers);
+    let wire = props.encoded_len();
+    h.feed(&[
+        deliver(ch, 1),
+        Frame::Header {
+            channel: ch,
+            header: ContentHeader::basic(0, props),
+        },
+    ]);
+    let ev = h.events();
+    let [Event::Delivery(d)] = ev.as_slice() else {
+        panic!("{ev:?}")
+    };
+    assert!(wire < 5_000);
+    assert!(
+        d.buffer_cost() > 10 * wire,
+        "{} for {wire} on the wire",
+        d.buffer_cost()
+    );
+    assert!(
+        !h.conn.wants_input(),
+        "over the 20 KB buffer after one such message"
+    );
+}
+
+#[test]
+fn contents_in_progress_on_many_channels_are_bounded() {
+    let mut config = Config {
+        delivery_buffer_bytes: 1_000,
+        ..Config::default()
+    };
+    config.options.max_message_size = 1_000;
+    let mut h = Harness::with(config);
+    h.connect();
+    let channels: Vec<u16> = (0..3).map(|_| h.open_channel()).collect();
+    for (i, &ch) in channels.iter().enumerate() {
+        h.consume_ctag(ch);
+        h.feed(&[
+            deliver(ch, 1),
+            Frame::Header {
+                channel: ch,
+                header: ContentHeader::basic(1_000, BasicProperties::default()),
+            },
+            Frame::Body {
+                channel: ch,
+                payload: Bytes::from(vec![0u8; 800]),
+            },
+        ]);
+        if i < 2 {
+            assert!(h.conn.is_open(), "1,600 bytes in progress are within 2,000");
+        }
+    }
+    h.expect_library_close(ReplyCode::RESOURCE_ERROR);
+}
+
+#[test]
+fn a_finished_or_abandoned_content_no_longer_counts_as_in_progress() {
+    let mut config = Config {
+        delivery_buffer_bytes: 1_000,
+        ..Config::default()
+    };
+    config.options.max_message_size = 1_000;
+    let mut h = Harness::with(config);
+    h.connect();
+    let ch = h.open_channel();
+    h.consume_ctag(ch);
+    for tag in 1..=10 {
+        h.feed(&delivery(ch, tag, &[1; 900]));
+        h.events();
+        h.conn.release_deliveries(usize::MAX);
+    }
+    assert!(h.conn.is_open(), "10 x 900 bytes, one at a time");
 }
