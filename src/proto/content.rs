@@ -37,7 +37,8 @@ pub(crate) struct Content {
     pub(crate) body: Bytes,
 }
 
-// Inline properties: boxing them would allocate per message.
+// The method inline (the properties are boxed already): boxing it too would
+// allocate once more per message.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Default)]
 pub(crate) enum Assembly {
