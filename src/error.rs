@@ -164,6 +164,16 @@ pub enum Error {
     /// not open, a method that is not a request …).
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
+    /// The server cancelled a consumer (`basic.cancel`: its queue was
+    /// deleted, or a cluster node went away); what a consumer's stream
+    /// yields last in that case.
+    #[error("the server cancelled consumer {consumer_tag} on channel {channel}")]
+    ConsumerCancelled {
+        /// The channel.
+        channel: u16,
+        /// The consumer.
+        consumer_tag: String,
+    },
     /// The call needs an open connection or channel and it is not open:
     /// not yet (its handshake or `channel.open` has not finished), or no
     /// longer, when no close reason is known. A connection or channel that

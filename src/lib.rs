@@ -24,5 +24,5 @@ pub mod uri;
 pub use client::*;
 pub use codec::{BasicProperties, FieldTable, FieldValue, LongStr, ReplyCode, ShortStr};
 pub use error::{CloseReason, Endpoint, Error, Initiator, TimeoutKind};
-pub use proto::{Delivery, GetMessage, Returned};
+pub use proto::Returned;
 pub use uri::{AuthMechanism, ConnectionOptions, UriError};

@@ -786,7 +786,7 @@ async fn publisher_confirms_ack_every_publish() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn unroutable_mandatory_messages_come_back_before_their_ack() {
+async fn an_unroutable_mandatory_publish_resolves_its_confirm_as_returned() {
     let conn = connect().await;
     let ch = conn.open_channel().await.unwrap();
     ch.confirm_select(NoWait::default()).await.unwrap();
@@ -801,11 +801,16 @@ async fn unroutable_mandatory_messages_come_back_before_their_ack() {
         .basic_publish("amq.direct", &key, mandatory, &props, &body)
         .await
         .unwrap();
-    assert_eq!(
-        within("confirm", confirm.wait()).await.unwrap(),
-        Confirm::Ack
-    );
-    // The return was dispatched before the ack resolved the confirm.
+    // The broker returns it, then acks it: the confirm says it was returned
+    // (it reached no queue), with the broker's reason.
+    match within("confirm", confirm).await.unwrap() {
+        Confirm::Returned(r) => {
+            assert_eq!(r.reply_code, ReplyCode(312), "NO_ROUTE");
+            assert_eq!(&r.body[..], b"lost");
+        }
+        other => panic!("{other:?}"),
+    }
+    // The channel's collector hears of it too, before the confirm resolved.
     let returned = returns
         .try_recv()
         .expect("the return arrived before the ack");

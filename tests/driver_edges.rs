@@ -283,3 +283,34 @@ async fn the_delivery_buffer_bounds_what_a_client_holds_for_a_slow_application()
     }
     bounded("sender", sender).await.unwrap();
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_cancelled_open_channel_closes_the_channel_once_open() {
+    let (conn, mut peer) = pair(0, |_| {}, 1 << 20).await;
+    {
+        // Poll the open once (it sends channel.open), then drop it.
+        let open = conn.open_channel();
+        tokio::pin!(open);
+        assert!(futures_poll_once(open.as_mut()).await.is_none());
+    }
+    let (ch, m) = peer.recv_method_on().await;
+    assert!(matches!(m, Method::ChannelOpen(_)), "{m:?}");
+    peer.send_method(ch, ChannelOpenOk::default()).await;
+    // Nobody holds the channel: the client closes it.
+    let (closed, m) = bounded("close", peer.recv_method_on()).await;
+    assert_eq!(closed, ch);
+    assert!(matches!(m, Method::ChannelClose(_)), "{m:?}");
+    peer.send_method(ch, ChannelCloseOk::default()).await;
+    // The connection goes on (the id's reuse is the core's, tested there).
+    let again = peer.open_channel(&conn).await;
+    assert!(again.is_open());
+}
+
+/// Polls `f` once: its output if it is ready, `None` if it is pending.
+async fn futures_poll_once<F: std::future::Future + Unpin>(mut f: F) -> Option<F::Output> {
+    std::future::poll_fn(|cx| match std::pin::Pin::new(&mut f).poll(cx) {
+        std::task::Poll::Ready(v) => std::task::Poll::Ready(Some(v)),
+        std::task::Poll::Pending => std::task::Poll::Ready(None),
+    })
+    .await
+}

@@ -8,12 +8,12 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::codec::method::*;
 use crate::codec::{BasicProperties, FieldTable, Method, ReplyCode, ShortStr};
-use crate::proto::{GetMessage, Reply};
-use crate::Error;
+use crate::proto::Reply;
+use crate::{Endpoint, Error};
 
 use super::confirm::{PublishConfirm, Returns};
 use super::options::*;
-use super::shared::{lock, ChannelState, Route, RETURNS_CAPACITY};
+use super::shared::{ChannelState, Route, RETURNS_CAPACITY};
 use super::{Connection, Consumer};
 
 /// A channel. Cheap to clone; clones are the same channel and may be used
@@ -95,7 +95,22 @@ impl Channel {
 
     /// Why the channel closed, if it has.
     pub fn close_reason(&self) -> Option<Error> {
-        lock(&self.state.closed).clone()
+        self.state.closed.borrow().clone()
+    }
+
+    /// Waits until the channel ends, and says why: a channel exception
+    /// (for example a 404 for a publish to a missing exchange, which
+    /// `basic_publish` cannot report: it does not wait for the broker), a
+    /// close, or the connection's end.
+    pub async fn closed(&self) -> Error {
+        // The handle holds the state, so its sender outlives this wait.
+        let mut rx = self.state.closed.subscribe();
+        let closed = rx
+            .wait_for(Option::is_some)
+            .await
+            .ok()
+            .and_then(|c| c.clone());
+        closed.unwrap_or(Error::NotOpen(Endpoint::Channel(self.id)))
     }
 
     /// Whether the channel is open.
@@ -460,7 +475,7 @@ impl Channel {
         &self,
         queue: &str,
         options: BasicGetOptions,
-    ) -> Result<Option<GetMessage>, Error> {
+    ) -> Result<Option<super::GetMessage>, Error> {
         let reply = self
             .call(
                 BasicGet {
@@ -472,7 +487,10 @@ impl Channel {
             )
             .await?;
         Ok(match reply {
-            Some(Reply::Get(msg)) => Some(msg),
+            Some(Reply::Get(msg)) => {
+                let acker = super::delivery::Acker(Arc::new(self.clone()));
+                Some(super::GetMessage::new(msg, acker))
+            }
             _ => None,
         })
     }
@@ -512,19 +530,23 @@ impl Channel {
                 .entry(self.id)
                 .or_default()
                 .insert(started.consumer_tag.clone(), route);
-            let request = started.request.map(|id| inner.wait_for(id));
+            let request = started.request.map(|id| (id, inner.wait_for(id)));
             (started, rx, request)
         };
         shared.kick();
-        if let Some(request) = request {
+        if let Some((id, request)) = request {
+            let guard = super::shared::AbandonOnDrop::new(shared, id);
+            let started = self.conn.wait(request).await;
+            guard.disarm();
             // On failure the core has ended the consumer (its channel closed).
-            self.conn.wait(request).await?;
+            started?;
         }
         Ok(Consumer {
             rx,
             tag: started.consumer_tag.to_string(),
             capacity: started.capacity,
-            channel: self.clone(),
+            acker: super::delivery::Acker(Arc::new(self.clone())),
+            end_yielded: false,
             end,
         })
     }

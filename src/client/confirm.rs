@@ -6,22 +6,27 @@ use crate::proto::Returned;
 use crate::Error;
 
 /// How the broker settled a publish.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Confirm {
     /// `basic.ack`: the broker took responsibility for the message.
     Ack,
     /// `basic.nack`: the broker could not take it (the publisher should retry).
     Nack,
+    /// The broker returned the message (`basic.return`, e.g. 312 NO_ROUTE
+    /// for a `mandatory` publish no queue took) and then acknowledged it:
+    /// it was not delivered anywhere.
+    Returned(Box<Returned>),
     /// The channel is not in confirm mode: there is nothing to wait for.
     NotRequested,
 }
 
-/// The pending confirmation of one publish. [`wait`](PublishConfirm::wait)
-/// resolves when the broker acks or nacks it (a `multiple` ack settles every
-/// earlier publish too), or fails with the close reason when the channel or
-/// connection closes first: a publish is never reported confirmed unless the
-/// broker confirmed it.
-#[derive(Debug)]
+/// The pending confirmation of one publish, a future:
+/// `publish.await` (or [`wait`](PublishConfirm::wait)) resolves when the
+/// broker acks or nacks it (a `multiple` ack settles every earlier publish
+/// too), with [`Confirm::Returned`] when the broker returned it first, or
+/// fails with the close reason when the channel or connection closes
+/// first: a publish is never reported confirmed unless the broker
+/// confirmed it. Cancel-safe: dropping it loses only the verdict.
 pub struct PublishConfirm {
     pub(crate) sequence: Option<u64>,
     pub(crate) rx: Option<oneshot::Receiver<Result<Confirm, Error>>>,
@@ -40,15 +45,37 @@ impl PublishConfirm {
         self.sequence
     }
 
-    /// Waits for the broker's verdict.
+    /// Waits for the broker's verdict (the same as awaiting it).
     pub async fn wait(self) -> Result<Confirm, Error> {
-        match self.rx {
-            None => Ok(Confirm::NotRequested),
+        self.await
+    }
+}
+
+impl std::fmt::Debug for PublishConfirm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PublishConfirm")
+            .field("sequence", &self.sequence)
+            .finish()
+    }
+}
+
+impl std::future::Future for PublishConfirm {
+    type Output = Result<Confirm, Error>;
+
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        use std::task::Poll;
+        let Some(rx) = self.get_mut().rx.as_mut() else {
+            return Poll::Ready(Ok(Confirm::NotRequested));
+        };
+        match std::pin::Pin::new(rx).poll(cx) {
+            Poll::Ready(Ok(verdict)) => Poll::Ready(verdict),
             // The core fails every unsettled publish when its channel ends;
             // a sender dropped without a verdict means the driver is gone.
-            Some(rx) => rx
-                .await
-                .unwrap_or(Err(Error::NotOpen(crate::Endpoint::Connection))),
+            Poll::Ready(Err(_)) => Poll::Ready(Err(Error::NotOpen(crate::Endpoint::Connection))),
+            Poll::Pending => Poll::Pending,
         }
     }
 }
@@ -70,5 +97,17 @@ impl Returns {
     /// A returned message if one is waiting, without waiting.
     pub fn try_recv(&mut self) -> Option<Returned> {
         self.rx.try_recv().ok()
+    }
+}
+
+/// Returned messages as a stream; it ends once the channel has closed.
+impl futures_core::Stream for Returns {
+    type Item = Returned;
+
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Returned>> {
+        self.get_mut().rx.poll_recv(cx)
     }
 }

@@ -4,7 +4,9 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::mpsc;
 
-use crate::proto::{ConsumerEnd, Delivery};
+use crate::proto::{self, ConsumerEnd};
+
+use super::delivery::{Acker, Delivery};
 use crate::Error;
 
 use super::Channel;
@@ -20,10 +22,13 @@ use super::Channel;
 /// buffer bounds the bytes of all consumers together. When either is full
 /// the client stops reading the socket and the broker stops sending.
 pub struct Consumer {
-    pub(crate) rx: mpsc::Receiver<Delivery>,
+    pub(crate) rx: mpsc::Receiver<proto::Delivery>,
+    /// The channel, shared by every delivery (to acknowledge it).
+    pub(crate) acker: Acker,
+    /// The stream has yielded its end (see the `Stream` impl).
+    pub(crate) end_yielded: bool,
     pub(crate) tag: String,
     pub(crate) capacity: usize,
-    pub(crate) channel: Channel,
     pub(crate) end: Arc<Mutex<Option<ConsumerEnd>>>,
 }
 
@@ -31,7 +36,7 @@ impl std::fmt::Debug for Consumer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Consumer")
             .field("tag", &self.tag)
-            .field("channel", &self.channel.id())
+            .field("channel", &self.acker.0.id())
             .finish()
     }
 }
@@ -40,11 +45,39 @@ impl Consumer {
     /// The next delivery, or `None` when the consumer has ended.
     pub async fn recv(&mut self) -> Option<Delivery> {
         let delivery = self.rx.recv().await?;
-        let shared = &self.channel.connection().shared;
+        Some(self.taken(delivery))
+    }
+
+    /// The next delivery, or why the consumer ended once its queue is drained.
+    pub async fn next_delivery(&mut self) -> Result<Delivery, ConsumerEnd> {
+        match self.rx.recv().await {
+            Some(d) => Ok(self.taken(d)),
+            // The route sets the reason before it lets the queue end.
+            None => Err(self.end_reason().unwrap_or(ConsumerEnd::Cancelled)),
+        }
+    }
+
+    /// The error a stream ends with (`None` for the application's cancel).
+    fn end_error(&self) -> Option<Error> {
+        match self.end_reason()? {
+            ConsumerEnd::Cancelled => None,
+            ConsumerEnd::CancelledByServer => Some(Error::ConsumerCancelled {
+                channel: self.acker.0.id(),
+                consumer_tag: self.tag.clone(),
+            }),
+            ConsumerEnd::Closed(e) => Some(e),
+            #[allow(unreachable_patterns)] // `ConsumerEnd` is non-exhaustive
+            _ => None,
+        }
+    }
+
+    /// A delivery leaves the connection's buffer for the application.
+    fn taken(&self, delivery: proto::Delivery) -> Delivery {
+        let shared = &self.acker.0.connection().shared;
         shared
             .released
             .give(delivery.buffer_cost(), &shared.reader_wake);
-        Some(delivery)
+        Delivery::new(delivery, self.acker.clone())
     }
 
     /// How many deliveries its queue holds at most.
@@ -69,7 +102,7 @@ impl Consumer {
 
     /// The channel it consumes on (to acknowledge deliveries).
     pub fn channel(&self) -> &Channel {
-        &self.channel
+        &self.acker.0
     }
 
     /// Why it ended, once it has.
@@ -80,7 +113,7 @@ impl Consumer {
     /// Cancels the consumer (`basic.cancel`, waiting for `cancel-ok`).
     /// Deliveries already queued can still be received.
     pub async fn cancel(&self) -> Result<(), Error> {
-        self.channel.basic_cancel(&self.tag, false).await
+        self.acker.0.basic_cancel(&self.tag, false).await
     }
 }
 
@@ -91,7 +124,7 @@ impl Consumer {
 impl Drop for Consumer {
     fn drop(&mut self) {
         if self.end_reason().is_none() {
-            self.channel.cancel_on_drop(&self.tag);
+            self.acker.0.cancel_on_drop(&self.tag);
         }
         // What it holds goes back to the connection's delivery buffer.
         self.rx.close();
@@ -99,7 +132,34 @@ impl Drop for Consumer {
         while let Ok(d) = self.rx.try_recv() {
             cost += d.buffer_cost();
         }
-        let shared = &self.channel.connection().shared;
+        let shared = &self.acker.0.connection().shared;
         shared.released.give(cost, &shared.reader_wake);
+    }
+}
+
+/// The deliveries as a stream: `Ok` for each, then, unless the application
+/// cancelled the consumer, one `Err` with why it ended (its channel or
+/// connection closed: that error; the server cancelled it:
+/// [`Error::ConsumerCancelled`]), then the end. Cancel-safe, as `recv`.
+impl futures_core::Stream for Consumer {
+    type Item = Result<Delivery, Error>;
+
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        use std::task::Poll;
+        let this = self.get_mut();
+        if this.end_yielded {
+            return Poll::Ready(None);
+        }
+        match this.rx.poll_recv(cx) {
+            Poll::Ready(Some(d)) => Poll::Ready(Some(Ok(this.taken(d)))),
+            Poll::Ready(None) => {
+                this.end_yielded = true;
+                Poll::Ready(this.end_error().map(Err))
+            }
+            Poll::Pending => Poll::Pending,
+        }
     }
 }

@@ -18,6 +18,7 @@
 mod channel;
 mod confirm;
 mod consumer;
+mod delivery;
 mod driver;
 mod options;
 mod shared;
@@ -38,6 +39,7 @@ pub use crate::proto::ConsumerEnd;
 pub use channel::{Channel, QueueInfo};
 pub use confirm::{Confirm, PublishConfirm, Returns};
 pub use consumer::Consumer;
+pub use delivery::{Delivery, GetMessage};
 use driver::CloseOnDrop;
 pub use options::*;
 use shared::Shared;
@@ -190,18 +192,23 @@ impl Connection {
         }
     }
 
-    /// Opens a channel.
+    /// Opens a channel. Cancel-safe: if this future is dropped before the
+    /// broker answers, the channel is closed once it is open (nothing is
+    /// left open on the broker that no handle holds).
     pub async fn open_channel(&self) -> Result<Channel, Error> {
         let state = Arc::new(shared::ChannelState::default());
-        let (id, rx) = {
+        let (id, request, rx) = {
             let mut inner = self.shared.lock();
             let (id, request) = inner.core.open_channel(driver::now())?;
             // Registered now, so that a close racing the open reaches the handle.
             inner.channels.insert(id, state.clone());
-            (id, inner.wait_for(request))
+            (id, request, inner.wait_for(request))
         };
+        let guard = shared::AbandonOnDrop::new(&self.shared, request);
         self.shared.kick();
-        self.wait(rx).await?;
+        let opened = self.wait(rx).await;
+        guard.disarm();
+        opened?;
         Ok(Channel::new(self.clone(), id, state))
     }
 

@@ -113,6 +113,20 @@ pub struct BasicConsumeOptions {
     pub capacity: Option<usize>,
 }
 
+/// `basic.ack` flags.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BasicAckOptions {
+    /// Every unacknowledged message up to this one.
+    pub multiple: bool,
+}
+
+/// `basic.reject` flags.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BasicRejectOptions {
+    /// Put the message back in the queue (otherwise it is dropped or dead-lettered).
+    pub requeue: bool,
+}
+
 /// `basic.nack` flags.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct BasicNackOptions {

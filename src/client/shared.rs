@@ -134,10 +134,17 @@ impl Drop for Route {
 }
 
 /// What a channel handle shares with the driver.
-#[derive(Default)]
 pub(crate) struct ChannelState {
-    /// Why the channel closed, once it has.
-    pub(crate) closed: Mutex<Option<Error>>,
+    /// Why the channel closed, once it has (set once).
+    pub(crate) closed: watch::Sender<Option<Error>>,
+}
+
+impl Default for ChannelState {
+    fn default() -> Self {
+        ChannelState {
+            closed: watch::channel(None).0,
+        }
+    }
 }
 
 type Waiter<T> = oneshot::Sender<Result<T, Error>>;
@@ -155,6 +162,8 @@ pub(crate) struct Inner {
     pub(crate) confirms: HashMap<u16, BTreeMap<u64, Waiter<Confirm>>>,
     /// channel -> where its returned messages go.
     pub(crate) returns: HashMap<u16, mpsc::Sender<Returned>>,
+    /// Returned publishes whose ack comes next: (channel, sequence number).
+    returned: HashMap<(u16, u64), Box<Returned>>,
 }
 
 pub(crate) struct Shared {
@@ -189,6 +198,7 @@ impl Shared {
                 connected: Some(tx),
                 confirms: HashMap::new(),
                 returns: HashMap::new(),
+                returned: HashMap::new(),
             }),
             write_ready: Notify::new(),
             drained: Notify::new(),
@@ -212,6 +222,36 @@ impl Shared {
     }
 }
 
+/// Tells the core that a request's caller went away if the future waiting
+/// for it is dropped before its reply (see [`proto::Connection::abandon`]).
+pub(crate) struct AbandonOnDrop<'a> {
+    shared: &'a Shared,
+    request: Option<RequestId>,
+}
+
+impl<'a> AbandonOnDrop<'a> {
+    pub(crate) fn new(shared: &'a Shared, request: RequestId) -> Self {
+        AbandonOnDrop {
+            shared,
+            request: Some(request),
+        }
+    }
+
+    /// The reply came: nothing to undo.
+    pub(crate) fn disarm(mut self) {
+        self.request = None;
+    }
+}
+
+impl Drop for AbandonOnDrop<'_> {
+    fn drop(&mut self) {
+        if let Some(id) = self.request.take() {
+            self.shared.lock().core.abandon(id);
+            self.shared.kick();
+        }
+    }
+}
+
 /// Sends `result` to every waiter in `tags`.
 fn settle(
     waiting: &mut BTreeMap<u64, Waiter<Confirm>>,
@@ -225,7 +265,32 @@ fn settle(
     }
 }
 
+/// Publishes in `tags` whose message came back resolve as returned.
+fn settle_returned(
+    returned: &mut HashMap<(u16, u64), Box<Returned>>,
+    waiting: &mut BTreeMap<u64, Waiter<Confirm>>,
+    channel: u16,
+    tags: &RangeInclusive<u64>,
+) {
+    returned.retain(|&(ch, seq), message| {
+        if ch != channel || !tags.contains(&seq) {
+            return true;
+        }
+        if let Some(tx) = waiting.remove(&seq) {
+            let _ = tx.send(Ok(Confirm::Returned(message.clone())));
+        }
+        false
+    });
+}
+
 impl Inner {
+    /// Whether a publish's confirm is awaited.
+    fn confirm_waits(&self, channel: u16, seq: u64) -> bool {
+        self.confirms
+            .get(&channel)
+            .is_some_and(|w| w.contains_key(&seq))
+    }
+
     /// The error for an operation on a connection that has ended (or is ending).
     pub(crate) fn closed_error(&self) -> Option<Error> {
         self.core.close_error().cloned()
@@ -281,6 +346,9 @@ impl Inner {
                 Event::Confirmed { channel, tags, ack } => {
                     if let Some(waiting) = self.confirms.get_mut(&channel) {
                         let verdict = if ack { Confirm::Ack } else { Confirm::Nack };
+                        if !self.returned.is_empty() {
+                            settle_returned(&mut self.returned, waiting, channel, &tags);
+                        }
                         settle(waiting, tags, Ok(verdict));
                     }
                 }
@@ -296,11 +364,16 @@ impl Inner {
                 Event::ChannelClosed { channel, error } => {
                     tracing::debug!(channel, %error, "channel closed");
                     if let Some(state) = self.channels.remove(&channel) {
-                        lock(&state.closed).get_or_insert(error);
+                        state.closed.send_if_modified(|closed| {
+                            let first = closed.is_none();
+                            closed.get_or_insert(error);
+                            first
+                        });
                     }
                     self.routes.remove(&channel);
                     self.confirms.remove(&channel);
                     self.returns.remove(&channel);
+                    self.returned.retain(|&(ch, _), _| ch != channel);
                     shared.flow_changed.notify_waiters();
                 }
                 Event::Closed(error) => {
@@ -316,7 +389,20 @@ impl Inner {
                     shared.flow_changed.notify_waiters();
                     shared.drained.notify_waiters();
                 }
-                Event::Returned { channel, message } => match self.returns.get(&channel) {
+                Event::Returned {
+                    channel,
+                    sequence,
+                    message,
+                } => match self.returns.get(&channel) {
+                    _ if sequence.is_some_and(|seq| self.confirm_waits(channel, seq)) => {
+                        // Its publish's confirm says so; the collector hears of it too.
+                        if let Some(tx) = self.returns.get(&channel) {
+                            let _ = tx.try_send(message.clone());
+                        }
+                        if let Some(seq) = sequence {
+                            self.returned.insert((channel, seq), Box::new(message));
+                        }
+                    }
                     Some(tx) => {
                         if tx.try_send(message).is_err() {
                             tracing::warn!(

@@ -45,6 +45,8 @@ pub(crate) struct Channel {
     pub(crate) confirms: Option<Confirms>,
     /// `false` while the server has paused publishing (`channel.flow`).
     pub(crate) flow_active: bool,
+    /// In confirm mode: returns waiting for the ack of their publish.
+    pub(crate) held_returns: Vec<Returned>,
 }
 
 impl Channel {
@@ -57,6 +59,7 @@ impl Channel {
             publish_names: Default::default(),
             confirms: None,
             flow_active: true,
+            held_returns: Vec::new(),
         }
     }
 
@@ -196,6 +199,9 @@ impl Connection {
                 }
                 _ => {}
             }
+            if rpc.abandoned {
+                return self.undo_abandoned(channel, method);
+            }
             return self.complete(rpc.id, Ok(Reply::Method(method)));
         }
         match method {
@@ -232,6 +238,30 @@ impl Connection {
                     method_id,
                 );
             }
+        }
+    }
+
+    /// A request whose waiter went away is answered: what it made, nobody
+    /// holds, so it is undone (a channel closed, a consumer cancelled).
+    fn undo_abandoned(&mut self, channel: u16, reply: Method) {
+        match reply {
+            Method::ChannelOpenOk(_) => self.begin_channel_close(
+                channel,
+                ReplyCode::REPLY_SUCCESS,
+                ShortStr::from_static("the channel's opener went away"),
+                Initiator::Application,
+                None,
+                self.clock,
+            ),
+            Method::BasicConsumeOk(ok) => {
+                let cancel = BasicCancel {
+                    consumer_tag: ok.consumer_tag.clone(),
+                    no_wait: true,
+                };
+                encode_method(&mut self.out, channel, &cancel);
+                self.end_consumer(channel, ok.consumer_tag, ConsumerEnd::Cancelled);
+            }
+            _ => {}
         }
     }
 
@@ -282,9 +312,28 @@ impl Connection {
                 method.name()
             );
         }
-        if let Some(tags) = confirms.settle(tag, multiple) {
+        let settled = confirms.settle(tag, multiple);
+        self.release_returns(channel, settled.as_ref().map(|t| *t.end()));
+        if let Some(tags) = settled {
             self.events
                 .push_back(Event::Confirmed { channel, tags, ack });
+        }
+    }
+
+    /// Reports the returns held for their ack: the last one with the
+    /// publish the ack settles (`sequence`), the others unmatched.
+    fn release_returns(&mut self, channel: u16, sequence: Option<u64>) {
+        let Some(ch) = self.channels.get_mut(&channel) else {
+            return;
+        };
+        let held = std::mem::take(&mut ch.held_returns);
+        let last = held.len().saturating_sub(1);
+        for (i, message) in held.into_iter().enumerate() {
+            self.events.push_back(Event::Returned {
+                channel,
+                sequence: if i == last { sequence } else { None },
+                message,
+            });
         }
     }
 
@@ -339,6 +388,13 @@ impl Connection {
             return;
         };
         self.partial = self.partial.saturating_sub(ch.assembly.received());
+        for message in ch.held_returns.drain(..) {
+            self.events.push_back(Event::Returned {
+                channel,
+                sequence: None,
+                message,
+            });
+        }
         for rpc in ch.rpcs.drain(..) {
             self.complete(rpc.id, Err(error.clone()));
         }
@@ -392,17 +448,24 @@ impl Connection {
                 self.buffered += delivery.buffer_cost();
                 self.events.push_back(Event::Delivery(delivery));
             }
-            Method::BasicReturn(r) => self.events.push_back(Event::Returned {
-                channel,
-                message: Returned {
+            Method::BasicReturn(r) => {
+                let message = Returned {
                     reply_code: ReplyCode(r.reply_code),
                     reply_text: r.reply_text,
                     exchange: r.exchange,
                     routing_key: r.routing_key,
                     properties,
                     body,
-                },
-            }),
+                };
+                match self.channels.get_mut(&channel) {
+                    Some(ch) if ch.confirms.is_some() => ch.held_returns.push(message),
+                    _ => self.events.push_back(Event::Returned {
+                        channel,
+                        sequence: None,
+                        message,
+                    }),
+                }
+            }
             Method::BasicGetOk(g) => {
                 let rpc = self
                     .channels

@@ -298,6 +298,26 @@ impl Connection {
         })
     }
 
+    /// The caller of a request no longer waits for it (its future was
+    /// dropped). Its reply is then not reported, and what it would have
+    /// made is undone when the reply comes: an opened channel is closed, a
+    /// started consumer cancelled, so nothing is left on the broker that
+    /// no handle holds. Unknown or finished requests are ignored.
+    pub fn abandon(&mut self, request: RequestId) {
+        let rpcs = self
+            .channels
+            .values_mut()
+            .flat_map(|ch| ch.rpcs.iter_mut())
+            .chain(self.connection_rpcs.iter_mut());
+        for rpc in rpcs {
+            if rpc.id == Some(request) {
+                rpc.abandoned = true;
+                rpc.id = None;
+                return;
+            }
+        }
+    }
+
     /// Whether a publish on `channel` may be written now: the server has
     /// not paused the channel (`channel.flow`) nor, when configured to
     /// wait, blocked the connection, and the bytes waiting to be written

@@ -128,10 +128,18 @@ pub enum Event {
     },
     /// A message for a consumer that is registered on its channel.
     Delivery(Delivery),
-    /// A message came back (`basic.return`).
+    /// A message came back (`basic.return`). On a channel in confirm mode
+    /// the core holds a return until the next `basic.ack`/`nack`: the
+    /// server sends a publish's return just before its ack, so the return
+    /// is reported with that ack's sequence number, just before the
+    /// [`Confirmed`](Event::Confirmed) that settles it. Returns that cannot
+    /// be matched so (several before one ack, or the channel ended) come
+    /// with `sequence: None`.
     Returned {
         /// The channel it was published on.
         channel: u16,
+        /// The publish it answers, when known (confirm mode).
+        sequence: Option<u64>,
         /// The message.
         message: Returned,
     },

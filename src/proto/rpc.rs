@@ -20,6 +20,8 @@ pub(crate) struct Rpc {
     pub(crate) replies: &'static [u16],
     /// When it fails with [`TimeoutKind::Request`](crate::TimeoutKind::Request) (`None`: never).
     pub(crate) deadline: Option<Instant>,
+    /// Whoever waited for it went away ([`Connection::abandon`](super::Connection::abandon)).
+    pub(crate) abandoned: bool,
 }
 
 impl Rpc {
@@ -35,6 +37,7 @@ impl Rpc {
                 class_id: M::CLASS_ID,
                 replies: &[],
                 deadline,
+                abandoned: false,
             },
         }
     }
@@ -49,6 +52,7 @@ impl Rpc {
             class_id: info.class_id,
             replies: info.reply_ids,
             deadline,
+            abandoned: false,
         }
     }
 

@@ -334,3 +334,57 @@ fn a_channel_close_without_close_ok_times_out() {
     h.feed(&[m(ch, ChannelCloseOk::default())]);
     assert!(h.conn.is_open());
 }
+
+#[test]
+fn an_abandoned_open_closes_the_channel_once_open() {
+    let mut h = Harness::new();
+    h.connect();
+    let (ch, id) = h.conn.open_channel(h.now).unwrap();
+    h.conn.abandon(id);
+    h.sent();
+    h.feed(&[m(ch, ChannelOpenOk::default())]);
+    assert!(completed(&h.events()).is_empty(), "nobody waits for it");
+    let sent = h.sent_methods();
+    assert!(
+        matches!(sent.as_slice(), [Method::ChannelClose(_)]),
+        "{sent:?}"
+    );
+    h.feed(&[m(ch, ChannelCloseOk::default())]);
+    assert!(h
+        .events()
+        .iter()
+        .any(|e| matches!(e, Event::ChannelClosed { .. })));
+}
+
+#[test]
+fn an_abandoned_consume_is_cancelled_when_it_starts() {
+    let mut h = Harness::new();
+    h.connect();
+    let ch = h.open_channel();
+    let consume = BasicConsume {
+        queue: "q".into(),
+        consumer_tag: "c".into(),
+        no_ack: true,
+        ..Default::default()
+    };
+    let started = h.conn.consume(ch, consume, None, h.now).unwrap();
+    h.conn.abandon(started.request.unwrap());
+    h.sent();
+    h.feed(&[m(
+        ch,
+        BasicConsumeOk {
+            consumer_tag: "c".into(),
+        },
+    )]);
+    let sent = h.sent_methods();
+    assert!(
+        matches!(sent.as_slice(), [Method::BasicCancel(c)] if c.consumer_tag == "c" && c.no_wait),
+        "{sent:?}"
+    );
+    assert!(!h.conn.has_consumer(ch, "c"));
+    let ev = h.events();
+    assert!(
+        matches!(ev.as_slice(), [Event::ConsumerEnded { .. }]),
+        "{ev:?}"
+    );
+}

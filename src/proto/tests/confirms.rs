@@ -275,3 +275,71 @@ fn unsettled_publishes_fail_when_the_connection_ends() {
     );
     assert!(matches!(ev.last(), Some(Event::Closed(_))));
 }
+
+fn returned(ch: u16) -> Vec<Frame> {
+    vec![
+        m(
+            ch,
+            BasicReturn {
+                reply_code: 312,
+                reply_text: "NO_ROUTE".into(),
+                exchange: "".into(),
+                routing_key: "nowhere".into(),
+            },
+        ),
+        Frame::Header {
+            channel: ch,
+            header: crate::codec::ContentHeader::basic(0, Default::default()),
+        },
+    ]
+}
+
+#[test]
+fn a_return_is_reported_with_the_publish_its_ack_settles() {
+    let mut h = Harness::new();
+    h.connect();
+    let ch = confirm_channel(&mut h, 3);
+    h.feed(&returned(ch));
+    assert!(h.events().is_empty(), "held until the ack that follows it");
+    h.feed(&[m(
+        ch,
+        BasicAck {
+            delivery_tag: 2,
+            multiple: false,
+        },
+    )]);
+    let ev = h.events();
+    assert!(
+        matches!(ev.as_slice(), [Event::Returned { sequence: Some(2), .. }, Event::Confirmed { tags, .. }] if *tags == (2..=2)),
+        "{ev:?}"
+    );
+}
+
+#[test]
+fn returns_outside_confirm_mode_or_unmatched_have_no_sequence() {
+    let mut h = Harness::new();
+    h.connect();
+    let plain = h.open_channel();
+    h.feed(&returned(plain));
+    assert!(matches!(
+        h.events().as_slice(),
+        [Event::Returned { sequence: None, .. }]
+    ));
+    // Held in confirm mode, then the channel ends: reported unmatched.
+    let ch = confirm_channel(&mut h, 1);
+    h.feed(&returned(ch));
+    h.feed(&[m(
+        ch,
+        ChannelClose {
+            reply_code: 406,
+            reply_text: "".into(),
+            class_id: 0,
+            method_id: 0,
+        },
+    )]);
+    let ev = h.events();
+    assert!(
+        matches!(ev.first(), Some(Event::Returned { sequence: None, .. })),
+        "{ev:?}"
+    );
+}
