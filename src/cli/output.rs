@@ -14,43 +14,52 @@
 //!   not finite is the string `"NaN"`, `"inf"` or `"-inf"`;
 //! * a message body is `"body"` (text) when it is UTF-8, else `"body_base64"`.
 
-use std::fmt;
-use std::io::{BufWriter, IsTerminal, Stdout, Write};
+use std::io::{BufWriter, IsTerminal, Write};
 use std::time::{Duration, Instant};
 
-use amqp091::codec::{ArgValue, ShortStr};
-use amqp091::{BasicProperties, FieldTable, FieldValue};
 use serde_json::{json, Map, Value};
 
-/// Why the command failed.
-#[derive(Debug)]
-pub enum Failure {
-    /// The client library's error (its Display names code, text and method).
-    Amqp(amqp091::Error),
-    /// Anything else, already worded.
-    Message(String),
-    /// Standard output was closed (`| head`): stop quietly.
-    BrokenPipe,
+use crate::codec::{ArgValue, ShortStr};
+use crate::{BasicProperties, FieldTable, FieldValue};
+
+/// A signal that stops a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Interrupt {
+    /// SIGINT (Ctrl-C): exit code 130.
+    Int,
+    /// SIGTERM: exit code 143.
+    Term,
 }
 
-impl fmt::Display for Failure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Interrupt {
+    /// The shell's exit code for death by this signal (128 + its number).
+    pub fn exit_code(self) -> u8 {
         match self {
-            Failure::Amqp(e) => write!(f, "{e}"),
-            Failure::Message(m) => f.write_str(m),
-            Failure::BrokenPipe => f.write_str("standard output was closed"),
+            Interrupt::Int => 130,
+            Interrupt::Term => 143,
         }
     }
 }
 
-impl From<amqp091::Error> for Failure {
-    fn from(e: amqp091::Error) -> Self {
-        Failure::Amqp(e)
-    }
+/// Why the command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    /// The client library's error (its Display names code, text and method).
+    #[error("{0}")]
+    Amqp(#[from] crate::Error),
+    /// Anything else, already worded.
+    #[error("{0}")]
+    Message(String),
+    /// Standard output was closed, or its reader went away (`| head`).
+    #[error("standard output was closed")]
+    BrokenPipe,
+    /// A signal asked the command to stop.
+    #[error("interrupted")]
+    Interrupted(Interrupt),
 }
 
-impl From<amqp091::UriError> for Failure {
-    fn from(e: amqp091::UriError) -> Self {
+impl From<crate::UriError> for Failure {
+    fn from(e: crate::UriError) -> Self {
         Failure::Amqp(e.into())
     }
 }
@@ -61,7 +70,8 @@ impl Failure {
         Failure::Message(text.into())
     }
 
-    fn output(e: std::io::Error) -> Self {
+    /// A failure to write the output.
+    pub fn output(e: std::io::Error) -> Self {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             Failure::BrokenPipe
         } else {
@@ -70,9 +80,12 @@ impl Failure {
     }
 }
 
-/// Standard output, buffered; text or JSON lines.
+/// Standard output (or any writer), buffered; text or JSON lines. Counts
+/// the bytes written, so that a caller can tell when a reader has read
+/// past a point.
 pub struct Out {
-    w: BufWriter<Stdout>,
+    w: BufWriter<Box<dyn Write + Send>>,
+    written: u64,
     /// Print JSON lines instead of text.
     pub json: bool,
 }
@@ -80,25 +93,40 @@ pub struct Out {
 impl Out {
     /// Stdout in the chosen mode.
     pub fn new(json: bool) -> Self {
+        Out::to_writer(Box::new(std::io::stdout()), json)
+    }
+
+    /// Any writer in the chosen mode.
+    pub fn to_writer(w: Box<dyn Write + Send>, json: bool) -> Self {
         Out {
-            w: BufWriter::with_capacity(64 * 1024, std::io::stdout()),
+            w: BufWriter::with_capacity(64 * 1024, w),
+            written: 0,
             json,
         }
     }
 
     /// Writes text as is.
     pub fn text(&mut self, s: &str) -> Result<(), Failure> {
-        self.w.write_all(s.as_bytes()).map_err(Failure::output)
+        self.w.write_all(s.as_bytes()).map_err(Failure::output)?;
+        self.written += s.len() as u64;
+        Ok(())
     }
 
     /// Writes one JSON object and a newline.
     pub fn json_line(&mut self, v: &Value) -> Result<(), Failure> {
-        writeln!(self.w, "{v}").map_err(Failure::output)
+        let mut line = v.to_string();
+        line.push('\n');
+        self.text(&line)
     }
 
     /// Pushes everything written so far out.
     pub fn flush(&mut self) -> Result<(), Failure> {
         self.w.flush().map_err(Failure::output)
+    }
+
+    /// Bytes written so far (buffered or not).
+    pub fn written(&self) -> u64 {
+        self.written
     }
 }
 
@@ -349,11 +377,41 @@ fn arg_text(v: &ArgValue<'_>) -> String {
 
 /// Lowercase hex.
 pub fn hex(b: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(b.len() * 2);
-    for byte in b {
-        s.push_str(&format!("{byte:02x}"));
+    for &byte in b {
+        s.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        s.push(char::from(DIGITS[usize::from(byte & 15)]));
     }
     s
+}
+
+/// Whether a character must not reach a terminal as is: C0 and C1 controls
+/// and DEL (escape sequences, carriage returns, bells), and the Unicode
+/// bidirectional overrides that reorder what is displayed.
+fn is_unsafe_for_terminal(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text for a terminal: every control character (but a line feed and a tab
+/// when `keep_lines`) written as an escape (`\x1b`, `\u{9b}`).
+pub fn escape_controls(s: &str, keep_lines: bool) -> std::borrow::Cow<'_, str> {
+    let keep = |c: char| keep_lines && matches!(c, '\n' | '\t');
+    if !s.chars().any(|c| is_unsafe_for_terminal(c) && !keep(c)) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_unsafe_for_terminal(c) && !keep(c) {
+            match u32::from(c) {
+                n @ 0..=0x7f => out.push_str(&format!("\\x{n:02x}")),
+                n => out.push_str(&format!("\\u{{{n:x}}}")),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Standard base64 (RFC 4648, with padding).
@@ -448,9 +506,11 @@ fn body_text(out: &mut String, body: &[u8]) {
     let n = count_of(body.len() as u64, "byte");
     match std::str::from_utf8(body) {
         Ok("") => out.push_str("body (0 bytes)\n"),
-        Ok(s) if !s.contains(['\n', '\r']) => out.push_str(&format!("body ({n}): {s}\n")),
+        Ok(s) if !s.contains(['\n', '\r']) => {
+            out.push_str(&format!("body ({n}): {}\n", escape_controls(s, false)));
+        }
         Ok(s) => {
-            out.push_str(&format!("body ({n}):\n{s}"));
+            out.push_str(&format!("body ({n}):\n{}", escape_controls(s, true)));
             if !s.ends_with('\n') {
                 out.push('\n');
             }
@@ -627,5 +687,41 @@ mod tests {
         );
         assert_eq!(quote(b"a\"b"), "\"a\\\"b\"");
         assert_eq!(quote(&[0xff, b'a']), "b\"\\xffa\"");
+    }
+
+    #[test]
+    fn escape_controls_leaves_no_control_character_but_kept_lines() {
+        assert_eq!(escape_controls("plain", false), "plain");
+        assert_eq!(
+            escape_controls("a\x1b[31mb\rc\u{9b}2J\u{202e}", false),
+            "a\\x1b[31mb\\x0dc\\u{9b}2J\\u{202e}"
+        );
+        assert_eq!(escape_controls("a\nb\tc\x07", true), "a\nb\tc\\x07");
+        assert_eq!(escape_controls("a\nb", false), "a\\x0ab");
+    }
+
+    #[test]
+    fn message_text_escapes_terminal_sequences_in_the_body() {
+        let exchange = ShortStr::from_static("");
+        let key = ShortStr::from_static("q");
+        let props = BasicProperties::default();
+        for body in [&b"\x1b]0;pwned\x07\x1b[2J"[..], b"line\n\x1b[31mred\r\n"] {
+            let view = MessageView {
+                delivery_tag: 1,
+                redelivered: false,
+                exchange: &exchange,
+                routing_key: &key,
+                message_count: None,
+                consumer_tag: None,
+                properties: &props,
+                body,
+            };
+            let text = view.text();
+            assert!(
+                !text.chars().any(|c| c.is_control() && c != '\n'),
+                "{text:?}"
+            );
+            assert!(text.contains("\\x1b"), "{text:?}");
+        }
     }
 }
