@@ -1118,6 +1118,11 @@ fn get_ack_in_a_pipe_whose_reader_closes_acks_only_what_was_read() {
     let mut child = spawn_consumer(&["--json", "get", &q, "--count", "5", "--ack"]);
     let mut stdout = child.stdout.take().expect("stdout");
     read_line_exactly(&mut stdout);
+    // The second message was written (and flushed) but not read whole.
+    let mut byte = [0u8; 1];
+    stdout
+        .read_exact(&mut byte)
+        .expect("the second message starts");
     drop(stdout);
     let status = wait_exit(&mut child, Duration::from_secs(30));
     let err = stderr_of(&mut child);
