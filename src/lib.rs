@@ -14,6 +14,9 @@
 
 pub use amqp091_codec as codec;
 
+#[cfg(feature = "cli")]
+#[doc(hidden)]
+pub mod cli;
 mod client;
 mod error;
 pub mod proto;

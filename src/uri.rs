@@ -21,8 +21,34 @@
 //! | `amqp://host/`                             | vhost `` (empty), as the specification says         |
 //! | `amqp://host?heartbeat=10&frame_max=8192`  | heartbeat 10 s, frames of at most 8192 bytes        |
 //!
+//! The query parameters read (any others are ignored):
+//!
+//! | parameter                | value                                     | sets |
+//! |--------------------------|-------------------------------------------|------|
+//! | `heartbeat`              | seconds, 0 to 65535 (0: no heartbeats)     | [`heartbeat`](ConnectionOptions::heartbeat) |
+//! | `frame_max`              | bytes, 0 (no limit) or 4096 to 4294967295  | [`frame_max`](ConnectionOptions::frame_max) |
+//! | `channel_max`            | 0 (no limit) to 65535                      | [`channel_max`](ConnectionOptions::channel_max) |
+//! | `connection_timeout`     | milliseconds, at least 1                   | [`connection_timeout`](ConnectionOptions::connection_timeout) |
+//! | `request_timeout`        | seconds (0: no limit)                      | [`request_timeout`](ConnectionOptions::request_timeout) |
+//! | `max_message_size`       | bytes, at least 1                          | [`max_message_size`](ConnectionOptions::max_message_size) |
+//! | `auth_mechanism`         | `plain`, `amqplain` or `external`          | [`auth_mechanism`](ConnectionOptions::auth_mechanism) |
+//! | `locale`                 | 1 to 255 bytes                             | [`locale`](ConnectionOptions::locale) |
+//! | `cacertfile`, `certfile`, `keyfile` | a path (TLS)                    | [`ca_file`](ConnectionOptions::ca_file), [`cert_file`](ConnectionOptions::cert_file), [`key_file`](ConnectionOptions::key_file) |
+//! | `server_name_indication` | a host name (TLS)                          | [`server_name`](ConnectionOptions::server_name) |
+//!
+//! Numbers are decimal digits only. `connection_timeout` is in milliseconds
+//! (as in RabbitMQ's other clients) and `request_timeout` in seconds.
+//!
 //! Choices made where the specification leaves room or clients differ:
 //!
+//! * The authority (user name, password, host and port) ends at the first
+//!   `/` or `?`, and the user name and password end at the last `@` before
+//!   it (RFC 3986, 3.2). An `@` after that point, in the virtual host or the
+//!   query, is an error ([`UriError::MisplacedUserinfo`]) and must be written
+//!   `%40`: it almost always means that a password holding `/` or `?` was not
+//!   percent-encoded (`amqp://bob:/s3cret@host` would otherwise connect to
+//!   `bob` with the default credentials and the virtual host `s3cret@host`).
+//!   An `@` in the user name or password is best written `%40` too.
 //! * A user name given without a password (`amqp://bob@host`) gets the
 //!   empty password, not the default one.
 //! * An empty port (`amqp://host:`) means the default port, as RFC 3986 allows.
@@ -46,6 +72,9 @@
 //!
 //! Errors ([`UriError`]) name the part of the URL at fault and never contain
 //! the password.
+
+#[doc(hidden)]
+pub mod fuzzing;
 
 use std::fmt;
 use std::net::Ipv6Addr;
@@ -221,10 +250,14 @@ impl ConnectionOptions {
             false
         } else if scheme.eq_ignore_ascii_case("amqps") {
             true
-        } else {
+        } else if rest.starts_with("//") {
             return Err(UriError::Scheme {
                 scheme: scheme.to_owned(),
             });
+        } else {
+            // `user:password@host` without a scheme: what precedes the ':'
+            // is a user name, not a scheme, and is not echoed.
+            return Err(UriError::MissingScheme);
         };
         let Some(rest) = rest.strip_prefix("//") else {
             return Err(UriError::MissingAuthority {
@@ -234,14 +267,22 @@ impl ConnectionOptions {
         if rest.contains('#') {
             return Err(UriError::Fragment);
         }
-        let (before_query, query) = match rest.split_once('?') {
+        // RFC 3986, 3.2: the authority ends at the first '/' or '?'.
+        let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+        let (authority, after_authority) = rest.split_at(authority_end);
+        // An '@' after the authority is almost always an unescaped '/' or
+        // '?' of a password: `amqp://localhost:/s3cret@host` would otherwise
+        // send the default credentials to `localhost` with the virtual host
+        // `s3cret@host`. Refused, showing none of it (the module
+        // documentation asks for `%40` in a virtual host or a query value).
+        if after_authority.contains('@') {
+            return Err(UriError::MisplacedUserinfo);
+        }
+        let (before_query, query) = match after_authority.split_once('?') {
             Some((before, query)) => (before, Some(query)),
-            None => (rest, None),
+            None => (after_authority, None),
         };
-        let (authority, path) = match before_query.split_once('/') {
-            Some((authority, path)) => (authority, Some(path)),
-            None => (before_query, None),
-        };
+        let path = before_query.strip_prefix('/');
 
         let mut options = ConnectionOptions {
             tls,
@@ -249,10 +290,10 @@ impl ConnectionOptions {
             ..ConnectionOptions::default()
         };
 
-        let (userinfo, host_port) = match authority.split_once('@') {
-            Some((_, host_port)) if host_port.contains('@') => {
-                return Err(UriError::UnescapedAt);
-            }
+        // RFC 3986, 3.2.1: the userinfo ends at the last '@' of the authority
+        // (an '@' of the user name or password should be written %40, but
+        // one that is not cannot be anything else).
+        let (userinfo, host_port) = match authority.rsplit_once('@') {
             Some((userinfo, host_port)) => (Some(userinfo), host_port),
             None => (None, authority),
         };
@@ -269,18 +310,7 @@ impl ConnectionOptions {
             };
         }
 
-        // With no `@` in the authority but one further on, the user most
-        // likely wrote a `/` or `?` of the password unescaped, so the
-        // "host" and "port" may be pieces of the password: do not echo them.
-        let at_further_on =
-            path.is_some_and(|p| p.contains('@')) || query.is_some_and(|q| q.contains('@'));
-        let (host, port) = parse_host_port(host_port).map_err(|err| {
-            if userinfo.is_none() && at_further_on {
-                UriError::MisplacedUserinfo
-            } else {
-                err
-            }
-        })?;
+        let (host, port) = parse_host_port(host_port)?;
         if let Some(host) = host {
             options.host = host;
         }
@@ -360,18 +390,14 @@ pub enum UriError {
          password or virtual host as %23"
     )]
     Fragment,
-    /// The user name or password holds an unescaped `@`.
+    /// An `@` comes after the host (in the path or the query): probably the
+    /// user name or password holds an unescaped `/` or `?`, so that what
+    /// looks like a host, port, virtual host or query may be pieces of the
+    /// password. None of it is shown.
     #[error(
-        "invalid AMQP URL: the user name or password contains an unescaped '@'; \
-         write it as %40"
-    )]
-    UnescapedAt,
-    /// The host or port is invalid and an `@` follows them: probably the user
-    /// name or password holds an unescaped `/` or `?`. The invalid text is not
-    /// shown, as it may be part of the password.
-    #[error(
-        "invalid AMQP URL: the host or port is invalid and an '@' comes after it; \
-         if the user name or password contains '/' or '?', write them as %2F and %3F"
+        "invalid AMQP URL: an '@' comes after the host; if the user name or password \
+         contains '/' or '?', write them as %2F and %3F (and an '@' in the virtual host \
+         or a query value as %40)"
     )]
     MisplacedUserinfo,
     /// A part holds a space or a control character, which must be
@@ -657,6 +683,8 @@ enum Param {
     FrameMax,
     ChannelMax,
     ConnectionTimeout,
+    RequestTimeout,
+    MaxMessageSize,
     AuthMechanism,
     Locale,
     CaCertFile,
@@ -666,11 +694,13 @@ enum Param {
 }
 
 impl Param {
-    const ALL: [Param; 10] = [
+    const ALL: [Param; 12] = [
         Param::Heartbeat,
         Param::FrameMax,
         Param::ChannelMax,
         Param::ConnectionTimeout,
+        Param::RequestTimeout,
+        Param::MaxMessageSize,
         Param::AuthMechanism,
         Param::Locale,
         Param::CaCertFile,
@@ -685,6 +715,8 @@ impl Param {
             Param::FrameMax => "frame_max",
             Param::ChannelMax => "channel_max",
             Param::ConnectionTimeout => "connection_timeout",
+            Param::RequestTimeout => "request_timeout",
+            Param::MaxMessageSize => "max_message_size",
             Param::AuthMechanism => "auth_mechanism",
             Param::Locale => "locale",
             Param::CaCertFile => "cacertfile",
@@ -753,6 +785,17 @@ fn apply_query(query: &str, options: &mut ConnectionOptions) -> Result<(), UriEr
                     .filter(|&millis| millis > 0)
                     .ok_or_else(|| invalid("is not a positive whole number of milliseconds"))?;
                 options.connection_timeout = Duration::from_millis(millis);
+            }
+            Param::RequestTimeout => {
+                let seconds = parse_digits::<u64>(&value)
+                    .ok_or_else(|| invalid("is not a whole number of seconds (0 for no limit)"))?;
+                options.request_timeout = (seconds > 0).then(|| Duration::from_secs(seconds));
+            }
+            Param::MaxMessageSize => {
+                options.max_message_size =
+                    parse_digits::<u64>(&value)
+                        .filter(|&bytes| bytes > 0)
+                        .ok_or_else(|| invalid("is not a positive whole number of bytes"))?;
             }
             Param::Locale => {
                 if value.is_empty() {
@@ -1037,9 +1080,68 @@ mod tests {
     }
 
     #[test]
-    fn unescaped_at_in_userinfo_is_an_error() {
-        assert_eq!(fail("amqp://u:p@ss@host"), UriError::UnescapedAt);
-        assert_eq!(fail("amqp://a@b@c@host/v"), UriError::UnescapedAt);
+    fn userinfo_ends_at_the_last_at_sign_of_the_authority() {
+        let options = parse("amqp://u:p@ss@host");
+        assert_eq!(
+            (options.username.as_str(), options.password.as_str()),
+            ("u", "p@ss")
+        );
+        assert_eq!(options.host, "host");
+        let options = parse("amqp://a@b@c@host/v");
+        assert_eq!(
+            (options.username.as_str(), options.password.as_str()),
+            ("a@b@c", "")
+        );
+        assert_eq!(
+            (options.host.as_str(), options.vhost.as_str()),
+            ("host", "v")
+        );
+    }
+
+    #[test]
+    fn a_password_with_an_unescaped_slash_never_becomes_the_vhost() {
+        // The password "/s3cret" (or "5672/s3cret") unescaped: the "port" is
+        // empty (or digits) and the rest was read as the virtual host.
+        for url in [
+            "amqp://localhost:/s3cret@127.0.0.1",
+            "amqp://localhost:5672/s3cret@127.0.0.1",
+            "amqp://localhost:/s3cret@127.0.0.1/%2f",
+            "amqp://localhost:?s3cret@127.0.0.1",
+            "amqp://user:/s3cret@127.0.0.1?heartbeat=5",
+        ] {
+            let err = fail(url);
+            assert_eq!(err, UriError::MisplacedUserinfo, "{url}");
+            for shown in [err.to_string(), format!("{err:?}")] {
+                assert!(!shown.contains("s3cret"), "{url:?}: {shown}");
+                assert!(!shown.contains("localhost"), "{url:?}: {shown}");
+            }
+        }
+        // Escaped, the same password is the password.
+        let options = parse("amqp://localhost:%2Fs3cret@127.0.0.1");
+        assert_eq!(options.username, "localhost");
+        assert_eq!(options.password, "/s3cret");
+        assert_eq!(
+            (options.host.as_str(), options.vhost.as_str()),
+            ("127.0.0.1", "/")
+        );
+    }
+
+    #[test]
+    fn an_at_sign_in_the_vhost_or_query_must_be_escaped() {
+        assert_eq!(fail("amqp://host/v@x"), UriError::MisplacedUserinfo);
+        assert_eq!(
+            fail("amqp://host/v?locale=a@b"),
+            UriError::MisplacedUserinfo
+        );
+        assert_eq!(parse("amqp://host/v%40x").vhost, "v@x");
+        assert_eq!(parse("amqp://host/v?locale=a%40b").locale, "a@b");
+    }
+
+    #[test]
+    fn a_user_name_before_a_colon_is_not_echoed_as_a_scheme() {
+        let err = fail("alice:s3cret@host");
+        assert_eq!(err, UriError::MissingScheme);
+        assert!(!err.to_string().contains("alice"), "{err}");
     }
 
     #[test]
@@ -1168,7 +1270,8 @@ mod tests {
         assert_eq!(parse("amqp://host/?heartbeat=1").vhost, "");
         assert_eq!(parse("amqp://host/foo").vhost, "foo");
         assert_eq!(parse("amqp://host/%2Fa%2fb").vhost, "/a/b");
-        assert_eq!(parse("amqp://host/a:b@c").vhost, "a:b@c");
+        // An '@' in the vhost must be escaped (see an_at_sign_in_the_vhost_or_query_must_be_escaped).
+        assert_eq!(parse("amqp://host/a:b%40c").vhost, "a:b@c");
         assert_eq!(parse("amqp://host/caf%C3%A9").vhost, "café");
     }
 
@@ -1315,6 +1418,52 @@ mod tests {
                 fail(&format!("amqp://h?channel_max={value}")),
                 UriError::QueryValue { .. }
             ));
+        }
+    }
+
+    #[test]
+    fn request_timeout_parameter_is_in_seconds_and_zero_means_none() {
+        assert_eq!(
+            ConnectionOptions::default().request_timeout,
+            Some(Duration::from_secs(60))
+        );
+        assert_eq!(
+            parse("amqp://h?request_timeout=5").request_timeout,
+            Some(Duration::from_secs(5))
+        );
+        assert_eq!(parse("amqp://h?request_timeout=0").request_timeout, None);
+        for bad in ["-1", "1.5", "", "x", "99999999999999999999"] {
+            let err = fail(&format!("amqp://h?request_timeout={bad}"));
+            assert!(
+                matches!(&err, UriError::QueryValue { name, .. } if name == "request_timeout"),
+                "{bad:?}: {err:?}"
+            );
+        }
+        assert_eq!(
+            fail("amqp://h?request_timeout=1&request_timeout=2"),
+            UriError::DuplicateParameter {
+                name: "request_timeout".to_owned()
+            }
+        );
+    }
+
+    #[test]
+    fn max_message_size_parameter_is_in_bytes() {
+        assert_eq!(ConnectionOptions::default().max_message_size, 128 << 20);
+        assert_eq!(
+            parse("amqp://h?max_message_size=1048576").max_message_size,
+            1 << 20
+        );
+        assert_eq!(
+            parse("amqp://h?MAX_MESSAGE_SIZE=18446744073709551615").max_message_size,
+            u64::MAX
+        );
+        for bad in ["0", "-1", "1e6", "", "18446744073709551616"] {
+            let err = fail(&format!("amqp://h?max_message_size={bad}"));
+            assert!(
+                matches!(&err, UriError::QueryValue { name, .. } if name == "max_message_size"),
+                "{bad:?}: {err:?}"
+            );
         }
     }
 
@@ -1529,7 +1678,6 @@ mod tests {
             "amqp://user:Sup3r/S3cret@host",
             "amqp://user:Sup3r?S3cret@host",
             "amqp://user:Sup3r#S3cret@host",
-            "amqp://user:Sup3r@S3cret@host",
             "amqp://user:Sup3r:S3cret/x@host",
             "amqp://user:Sup3rS3cret/@host",
             "http://user:Sup3rS3cret@host",

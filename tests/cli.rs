@@ -1013,3 +1013,463 @@ fn progress_shows_on_a_terminal_only() {
     let _ = std::fs::remove_dir_all(&dir);
     amqp(&["delete", "queue", &q]).ok();
 }
+
+// ----- hardening: settings, lost messages, frames limits, secrets, escaping -----
+
+/// Messages ready in `queue`, asked through the library (passive declare).
+fn ready_through_the_library(queue: &str) -> u32 {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let conn = amqp091::Connection::connect(&broker_url())
+            .await
+            .expect("connect");
+        let ch = conn.open_channel().await.expect("channel");
+        let options = amqp091::QueueDeclareOptions {
+            passive: true,
+            ..Default::default()
+        };
+        let q = ch
+            .queue_declare(queue, options, FieldTable::new())
+            .await
+            .expect("passive declare");
+        conn.close().await.expect("close");
+        q.message_count
+    })
+}
+
+/// A queue holding `n` messages `m1`..`mN`.
+fn queue_with(prefix: &str, n: usize) -> String {
+    let q = queue(prefix);
+    let lines: String = (1..=n).map(|i| format!("m{i}\n")).collect();
+    run_with(&["publish", "", &q, "--confirm"], lines.as_bytes(), true).ok();
+    assert_eq!(ready_through_the_library(&q), n as u32);
+    q
+}
+
+/// Waits for a child's exit (its exit is the event), killing it after `limit`.
+fn wait_exit(child: &mut std::process::Child, limit: Duration) -> std::process::ExitStatus {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the child still runs after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Reads one byte at a time through the next `\n`.
+fn read_line_exactly(r: &mut impl Read) -> Vec<u8> {
+    let mut line = Vec::new();
+    let mut byte = [0u8; 1];
+    while line.last() != Some(&b'\n') {
+        r.read_exact(&mut byte).expect("read a byte of the output");
+        line.push(byte[0]);
+    }
+    line
+}
+
+fn spawn_consumer(args: &[&str]) -> std::process::Child {
+    Command::new(BIN)
+        .args(args)
+        .env("AMQP_URL", broker_url())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start amqp091")
+}
+
+fn stderr_of(child: &mut std::process::Child) -> String {
+    let mut s = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut s)
+        .expect("read stderr");
+    s
+}
+
+#[test]
+fn consume_in_a_pipe_whose_reader_closes_after_one_line_acks_only_that_line() {
+    let q = queue_with("pipe-close", 30);
+    let mut child = spawn_consumer(&["--json", "consume", &q, "--prefetch", "100"]);
+    let mut stdout = child.stdout.take().expect("stdout");
+    let line = read_line_exactly(&mut stdout);
+    let first: Value = serde_json::from_slice(&line).expect("a JSON line");
+    assert_eq!(first["body"], "m1");
+    drop(stdout);
+    let status = wait_exit(&mut child, Duration::from_secs(30));
+    let err = stderr_of(&mut child);
+    assert_eq!(status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    assert!(err.starts_with("error: "), "{err}");
+    // Only the line read was acknowledged; the rest is back in the queue.
+    assert_eq!(ready_through_the_library(&q), 29);
+}
+
+#[test]
+fn get_ack_in_a_pipe_whose_reader_closes_acks_only_what_was_read() {
+    let q = queue_with("get-pipe-close", 5);
+    let mut child = spawn_consumer(&["--json", "get", &q, "--count", "5", "--ack"]);
+    let mut stdout = child.stdout.take().expect("stdout");
+    read_line_exactly(&mut stdout);
+    // The second message was written (and flushed) but not read whole.
+    let mut byte = [0u8; 1];
+    stdout
+        .read_exact(&mut byte)
+        .expect("the second message starts");
+    drop(stdout);
+    let status = wait_exit(&mut child, Duration::from_secs(30));
+    let err = stderr_of(&mut child);
+    assert_eq!(status.code(), Some(1), "{err}");
+    assert_eq!(ready_through_the_library(&q), 4, "{err}");
+}
+
+#[test]
+fn consume_with_a_closed_stdout_acks_nothing_and_fails() {
+    let q = queue_with("closed-stdout", 3);
+    let out = Command::new("sh")
+        .args([
+            "-c",
+            r#"exec "$0" "$@" >&-"#,
+            BIN,
+            "consume",
+            &q,
+            "--count",
+            "2",
+        ])
+        .env("AMQP_URL", broker_url())
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run amqp091 with stdout closed");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("standard output is closed"), "{err}");
+    assert_eq!(ready_through_the_library(&q), 3);
+
+    // `get --ack` alike; a deliberate `>/dev/null` still works.
+    let out = Command::new("sh")
+        .args(["-c", r#"exec "$0" "$@" >&-"#, BIN, "get", &q, "--ack"])
+        .env("AMQP_URL", broker_url())
+        .output()
+        .expect("run amqp091 get with stdout closed");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(ready_through_the_library(&q), 3);
+    let out = Command::new(BIN)
+        .args(["get", &q, "--ack"])
+        .env("AMQP_URL", broker_url())
+        .stdout(Stdio::null())
+        .output()
+        .expect("run amqp091 get >/dev/null");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(ready_through_the_library(&q), 2);
+}
+
+/// Consumes 5 messages, reads the first line and one byte of the second
+/// (so the first was acknowledged and the second is being read), sends
+/// `signal`, and returns the exit code and the messages left.
+fn consume_then_signal(signal: &str) -> (Option<i32>, u32, String) {
+    let q = queue_with("signal", 5);
+    let mut child = spawn_consumer(&["--json", "consume", &q, "--count", "5"]);
+    let mut stdout = child.stdout.take().expect("stdout");
+    read_line_exactly(&mut stdout);
+    let mut byte = [0u8; 1];
+    stdout
+        .read_exact(&mut byte)
+        .expect("the second message starts");
+    let killed = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let status = wait_exit(&mut child, Duration::from_secs(30));
+    let err = stderr_of(&mut child);
+    (status.code(), ready_through_the_library(&q), err)
+}
+
+#[test]
+fn sigint_stops_consume_with_130_and_requeues_what_was_not_read() {
+    let (code, left, err) = consume_then_signal("-INT");
+    assert_eq!(code, Some(130), "{err}");
+    assert_eq!(left, 4, "{err}");
+}
+
+#[test]
+fn sigterm_stops_consume_with_143_and_requeues_what_was_not_read() {
+    let (code, left, err) = consume_then_signal("-TERM");
+    assert_eq!(code, Some(143), "{err}");
+    assert_eq!(left, 4, "{err}");
+}
+
+#[test]
+fn timeout_applies_to_each_request_not_only_the_handshake() {
+    // A server that completes the handshake, then never answers channel.open.
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("listen");
+    let port = listener.local_addr().expect("address").port();
+    let server = rt.spawn(async move {
+        let (sock, _) = listener.accept().await.expect("accept");
+        let mut peer = amqp091::testing::Peer::new(sock);
+        let tune = amqp091::testing::frames::connection_tune(2047, 131_072, 0);
+        peer.handshake_with(tune).await;
+        // Read (and ignore) whatever comes until the client goes.
+        while peer.recv().await.is_some() {}
+    });
+    let started = Instant::now();
+    let mut child = Command::new(BIN)
+        .args([
+            "--url",
+            &format!("amqp://127.0.0.1:{port}"),
+            "--timeout",
+            "1",
+        ])
+        .args(["declare", "queue", "q"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start amqp091");
+    let status = wait_exit(&mut child, Duration::from_secs(20));
+    let err = stderr_of(&mut child);
+    assert_eq!(status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("channel.open") && err.contains("--timeout"),
+        "{err}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    server.abort();
+}
+
+#[test]
+fn max_message_size_option_refuses_a_larger_body() {
+    let q = queue("max-size");
+    let body = "x".repeat(2000);
+    amqp(&["publish", "", &q, "--body", &body, "--confirm"]).ok();
+    let run = amqp(&["get", &q, "--max-message-size", "1000"]);
+    let line = run.fails();
+    assert!(line.contains("maximum message size"), "{line}");
+    // The URL's parameter is the same setting.
+    let url = format!("{}?max_message_size=1000", broker_url());
+    let run = run_with(&["--url", &url, "get", &q], b"", false);
+    assert!(run.fails().contains("maximum message size"));
+}
+
+#[test]
+fn url_file_and_password_file_keep_the_password_off_the_command_line() {
+    let dir = std::env::temp_dir().join(unique("url-file"));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let url_file = dir.join("url");
+    std::fs::write(&url_file, format!("{}\n", broker_url())).expect("write url");
+    let q = unique("url-file-q");
+    let url_path = url_file.to_str().expect("UTF-8 path");
+    run_with(
+        &[
+            "--url-file",
+            url_path,
+            "declare",
+            "queue",
+            &q,
+            "--arg",
+            "x-expires:int=60000",
+        ],
+        b"",
+        false,
+    )
+    .ok();
+    // A URL without the password, and the password from a file or stdin.
+    let opts = amqp091::ConnectionOptions::from_url(&broker_url()).expect("test URL");
+    let bare = format!(
+        "amqp://{}@{}:{}/{}",
+        opts.username,
+        opts.host,
+        opts.port,
+        if opts.vhost == "/" {
+            "%2f".to_owned()
+        } else {
+            opts.vhost.clone()
+        }
+    );
+    let pw_file = dir.join("password");
+    std::fs::write(&pw_file, format!("{}\n", opts.password)).expect("write password");
+    let pw_path = pw_file.to_str().expect("UTF-8 path");
+    let passive = [
+        "declare",
+        "queue",
+        &q,
+        "--passive",
+        "--arg",
+        "x-expires:int=60000",
+    ];
+    let mut args = vec!["--url", &bare, "--password-file", pw_path];
+    args.extend(passive);
+    run_with(&args, b"", false).ok();
+    let mut args = vec!["--url", &bare, "--password-file", "-"];
+    args.extend(passive);
+    run_with(&args, format!("{}\n", opts.password).as_bytes(), false).ok();
+    // Without it, the empty password is refused.
+    let mut args = vec!["--url", &bare];
+    args.extend(passive);
+    run_with(&args, b"", false).fails();
+    // --help says why.
+    let help = run_with(&["--help"], b"", false).ok().stdout;
+    assert!(
+        help.contains("--url-file") && help.contains("--password-file"),
+        "{help}"
+    );
+    assert!(help.contains("process list"), "{help}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn human_output_escapes_terminal_sequences_in_bodies() {
+    let q = queue("escape");
+    let body = "\u{1b}]0;owned\u{7}\u{1b}[2Jhello\r";
+    amqp(&["publish", "", &q, "--body", body, "--confirm"]).ok();
+    let run = amqp(&["get", &q, "--requeue"]).ok();
+    assert!(
+        !run.stdout.chars().any(|c| c.is_control() && c != '\n'),
+        "{:?}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("\\x1b[2Jhello"), "{:?}", run.stdout);
+    // JSON keeps the exact bytes, escaped the JSON way.
+    let got = amqp(&["--json", "get", &q]).ok().json();
+    assert_eq!(got[0]["body"], body);
+}
+
+/// Runs `frames` with `args`, feeding it `input` through stdin, and reads
+/// its peak resident set (VmHWM, /proc) as it takes the input in and once
+/// all was taken (it cannot exit before its stdin closes, unless it stops
+/// at an error).
+fn frames_peak_rss(args: &[&str], input: &[u8]) -> (u64, Duration, Run) {
+    let started = Instant::now();
+    let mut child = Command::new(BIN)
+        .arg("frames")
+        .args(args)
+        .env_remove("AMQP_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start amqp091 frames");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let reader = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        stdout.read_to_end(&mut s).expect("read stdout");
+        s
+    });
+    let mut stdin = child.stdin.take().expect("stdin");
+    // The peak so far, read after every MiB taken in: it only grows, and
+    // after an early exit (a malformed frame) the last reading stands.
+    let mut peak_kib = 0u64;
+    for piece in input.chunks(1 << 20) {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", child.id()));
+        if let Some(kib) = status.ok().as_deref().and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        }) {
+            peak_kib = peak_kib.max(kib);
+        }
+        // It may stop reading early (an error): not a failure here.
+        if stdin.write_all(piece).is_err() {
+            break;
+        }
+    }
+    if let Ok(status) = std::fs::read_to_string(format!("/proc/{}/status", child.id())) {
+        if let Some(kib) = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        {
+            peak_kib = peak_kib.max(kib);
+        }
+    }
+    assert!(peak_kib > 0, "no VmHWM reading");
+    drop(stdin);
+    let exit = wait_exit(&mut child, Duration::from_secs(60));
+    let elapsed = started.elapsed();
+    let err = stderr_of(&mut child);
+    let out = reader.join().expect("stdout reader");
+    let run = Run {
+        code: exit.code(),
+        stdout: String::from_utf8(out).expect("UTF-8"),
+        stderr: err,
+    };
+    (peak_kib * 1024, elapsed, run)
+}
+
+/// Deterministic pseudo-random bytes (xorshift64).
+fn random_bytes(n: usize, mut state: u64) -> Vec<u8> {
+    let mut v = Vec::with_capacity(n + 8);
+    while v.len() < n {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        v.extend_from_slice(&state.to_le_bytes());
+    }
+    v.truncate(n);
+    v
+}
+
+#[test]
+fn frames_on_64_mib_of_random_bytes_stays_small_and_quick() {
+    let input = random_bytes(64 << 20, 0x9e37_79b9_7f4a_7c15);
+    let (peak, elapsed, run) = frames_peak_rss(&[], &input);
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert!(peak < 32 << 20, "peak RSS {} MiB", peak >> 20);
+    assert!(elapsed < Duration::from_secs(20), "{elapsed:?}");
+}
+
+#[test]
+fn frames_streams_a_48_mib_body_and_unknown_frame_with_bounded_memory_and_output() {
+    let n = 48usize << 20;
+    let mut wire = Vec::with_capacity(2 * n + 16);
+    for (frame_type, byte) in [(3u8, 0x1bu8), (9, 0xab)] {
+        wire.push(frame_type);
+        wire.extend_from_slice(&1u16.to_be_bytes());
+        wire.extend_from_slice(&(n as u32).to_be_bytes());
+        wire.resize(wire.len() + n, byte);
+        wire.push(0xce);
+    }
+    let (peak, elapsed, run) = frames_peak_rss(&["--body", "--max-frame-size", "0"], &wire);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(peak < 32 << 20, "peak RSS {} MiB", peak >> 20);
+    assert!(elapsed < Duration::from_secs(20), "{elapsed:?}");
+    assert!(
+        run.stdout.len() < 64 * 1024,
+        "{} bytes of output",
+        run.stdout.len()
+    );
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines[0], format!("offset 0: channel 1, body, {n} bytes"));
+    assert!(
+        lines[1].starts_with("  text: \"\\u{1b}"),
+        "{}",
+        &lines[1][..40]
+    );
+    assert!(lines[1].ends_with(&format!("... ({} more bytes not shown)", n - 4096)));
+    assert!(lines[2].starts_with(&format!(
+        "offset {}: channel 1, frame of unknown type 9, {n} bytes: abab",
+        n + 8
+    )));
+    // The default limit refuses such frames without reading them whole.
+    let (peak, _, run) = frames_peak_rss(&[], &wire);
+    assert!(
+        run.fails().contains("exceeds frame_max 16777216"),
+        "{run:?}"
+    );
+    assert!(peak < 32 << 20, "peak RSS {} MiB", peak >> 20);
+}

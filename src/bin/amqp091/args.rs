@@ -25,33 +25,68 @@ const GLOBAL: &str = "Global options";
              delete, bind, purge, and a dissector of raw AMQP bytes",
     long_about = None,
     after_help = "Errors are printed as one line on stderr, and the exit code is then 1 \
-                  (2 for a usage error).\n\
+                  (2 for a usage error; 130 or 143 when SIGINT or SIGTERM stopped the command).\n\
+                  A password in --url is visible to every user of the machine in the process \
+                  list (ps): give the URL with --url-file or AMQP_URL, or the password with \
+                  --password-file (`-` reads it from standard input).\n\
                   With --json, every message or frame is one JSON object on one line; \
                   see `amqp091 help get` and `amqp091 help frames` for the shapes."
 )]
 pub struct Cli {
     /// Broker URL: amqp://user:password@host:port/vhost?heartbeat=30 (`%2f` is the vhost `/`).
+    /// Every user of the machine can read a password given here in the
+    /// process list: prefer --url-file, --password-file or AMQP_URL.
     #[arg(
         long,
         env = "AMQP_URL",
         default_value = DEFAULT_URL,
         hide_env_values = true,
+        hide_default_value = true,
         global = true,
         value_name = "URL",
         help_heading = GLOBAL
     )]
     pub url: String,
 
-    /// Time allowed for the TCP connect and the AMQP handshake together
-    /// (overrides the URL's `connection_timeout`; default 30).
+    /// Read the broker URL from the first line of this file (`-`: standard
+    /// input) instead of --url, keeping its password out of the process list.
     #[arg(
         long,
         global = true,
-        value_name = "SECONDS",
-        value_parser = parse_seconds,
+        value_name = "PATH",
+        conflicts_with = "url",
+        help_heading = GLOBAL
+    )]
+    pub url_file: Option<PathBuf>,
+
+    /// Read the password from the first line of this file (`-`: standard
+    /// input); it replaces the URL's password.
+    #[arg(long, global = true, value_name = "PATH", help_heading = GLOBAL)]
+    pub password_file: Option<PathBuf>,
+
+    /// Time allowed for each step: the TCP connect and the AMQP handshake
+    /// together, then each request to the broker and the close (sets the
+    /// URL's `connection_timeout` and `request_timeout`; defaults 30 s and
+    /// 60 s). A number of seconds, or with a unit: 500ms, 10s, 2m.
+    #[arg(
+        long,
+        global = true,
+        value_name = "DUR",
+        value_parser = parse_duration,
         help_heading = GLOBAL
     )]
     pub timeout: Option<Duration>,
+
+    /// Largest message body accepted from the broker, in bytes (sets the
+    /// URL's `max_message_size`; default 134217728, 128 MiB).
+    #[arg(
+        long,
+        global = true,
+        value_name = "BYTES",
+        value_parser = clap::value_parser!(u64).range(1..),
+        help_heading = GLOBAL
+    )]
+    pub max_message_size: Option<u64>,
 
     /// Heartbeat interval to ask for (0 turns heartbeats off; default: the server's proposal).
     #[arg(long, global = true, value_name = "SECONDS", help_heading = GLOBAL)]
@@ -389,9 +424,19 @@ pub struct PurgeArgs {
 pub struct FramesArgs {
     /// File of raw bytes (default: stdin).
     pub file: Option<PathBuf>,
-    /// Print body frames' bytes too (as text when UTF-8, else hex; base64 in JSON).
+    /// Print body frames' bytes too (as text when UTF-8, else hex; base64
+    /// in JSON; at most the first 4096 bytes of each frame).
     #[arg(long)]
     pub body: bool,
+    /// Largest frame accepted, header and frame-end included (0: no limit);
+    /// a larger one is reported as malformed. Method and content header
+    /// frames are held whole in memory; bodies are streamed.
+    #[arg(
+        long,
+        value_name = "BYTES",
+        default_value_t = amqp091::cli::frames::DEFAULT_MAX_FRAME_SIZE
+    )]
+    pub max_frame_size: u32,
 }
 
 /// One `NAME[:TYPE]=VALUE` of a field table (headers, arguments).
@@ -460,13 +505,26 @@ pub fn parse_entry(s: &str) -> Result<TableEntry, String> {
     Ok(TableEntry { name, value })
 }
 
-/// Parses a (fractional) number of seconds.
-fn parse_seconds(s: &str) -> Result<Duration, String> {
-    let secs: f64 = s
+/// Parses a duration: a (fractional) number of seconds, or one with a
+/// unit: `ms`, `s`, `m`.
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let (number, scale) = if let Some(n) = s.strip_suffix("ms") {
+        (n, 0.001)
+    } else if let Some(n) = s.strip_suffix('s') {
+        (n, 1.0)
+    } else if let Some(n) = s.strip_suffix('m') {
+        (n, 60.0)
+    } else {
+        (s, 1.0)
+    };
+    let value: f64 = number
+        .trim()
         .parse()
-        .map_err(|_| format!("{s:?} is not a number of seconds"))?;
-    Duration::try_from_secs_f64(secs)
-        .map_err(|_| format!("{s:?} is not a usable number of seconds"))
+        .map_err(|_| format!("{s:?} is not a duration (seconds, or 500ms, 10s, 2m)"))?;
+    Duration::try_from_secs_f64(value * scale)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| format!("{s:?} is not a usable duration (it must be positive)"))
 }
 
 #[cfg(test)]
@@ -498,10 +556,14 @@ mod tests {
     }
 
     #[test]
-    fn seconds() {
-        assert_eq!(parse_seconds("1.5"), Ok(Duration::from_millis(1500)));
-        assert!(parse_seconds("-1").is_err());
-        assert!(parse_seconds("x").is_err());
+    fn durations_are_seconds_or_take_a_unit() {
+        assert_eq!(parse_duration("1.5"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("10s"), Ok(Duration::from_secs(10)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        for bad in ["-1", "x", "0", "", "1h", "nan"] {
+            assert!(parse_duration(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -2,8 +2,10 @@
 //! command, then a normal close.
 
 use std::collections::VecDeque;
+use std::future::Future;
 use std::io::{BufRead, BufReader, Read};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use amqp091::{
     BasicConsumeOptions, BasicGetOptions, BasicNackOptions, BasicProperties, BasicPublishOptions,
@@ -12,13 +14,15 @@ use amqp091::{
     QueueDeclareOptions, QueueDeleteOptions, Returned, Returns,
 };
 use serde_json::json;
+use tokio::signal::unix::{signal, Signal, SignalKind};
 use tokio::sync::mpsc;
 
 use crate::args::{
     table, BindArgs, Cli, Command, ConsumeArgs, DeclareCommand, DeleteCommand, GetArgs, GetMode,
     PublishArgs,
 };
-use crate::output::{count_of, Failure, MessageView, Out, Progress};
+use crate::output::{count_of, Failure, Interrupt, MessageView, Out, Progress};
+use crate::stdout::Watch;
 
 /// Prefetch of `consume` when `--prefetch` is not given.
 const DEFAULT_PREFETCH: u16 = 100;
@@ -29,30 +33,134 @@ const CONFIRM_WINDOW: usize = 512;
 
 /// Connects as the global options say, runs the command on one channel,
 /// and closes the connection (also after a failure, whose error is kept).
+/// SIGINT and SIGTERM stop the command; the close then puts every message
+/// delivered but not acknowledged back in its queue.
 pub async fn run(cli: Cli, out: &mut Out) -> Result<(), Failure> {
-    let mut options = ConnectionOptions::from_url(&cli.url)?;
+    let options = connection_options(&cli)?;
+    let limit = cli.timeout;
+    let mut signals = Signals::new()?;
+    let conn = tokio::select! {
+        conn = Connection::connect_with(options) => conn?,
+        signal = signals.recv() => return Err(Failure::Interrupted(signal)),
+    };
+    let work = async {
+        let ch = within(limit, "channel.open", conn.open_channel()).await?;
+        command(&ch, cli.command, limit, out).await?;
+        settle(&ch, limit).await
+    };
+    let result = tokio::select! {
+        result = work => result,
+        signal = signals.recv() => Err(Failure::Interrupted(signal)),
+    };
+    let flushed = out.flush();
+    match result.and(flushed) {
+        Ok(()) => within(limit, "connection.close", conn.close()).await,
+        Err(e) => {
+            // The command's error is the one to report.
+            let _ = within(limit, "connection.close", conn.close()).await;
+            Err(e)
+        }
+    }
+}
+
+/// The options of the URL (`--url`, `AMQP_URL` or `--url-file`), with the
+/// password of `--password-file` and the global options applied.
+fn connection_options(cli: &Cli) -> Result<ConnectionOptions, Failure> {
+    let mut options = match &cli.url_file {
+        Some(path) => ConnectionOptions::from_url(&first_line(path, "URL")?)?,
+        None => ConnectionOptions::from_url(&cli.url)?,
+    };
+    if let Some(path) = &cli.password_file {
+        options.password = first_line(path, "password")?;
+    }
     if let Some(t) = cli.timeout {
         options.connection_timeout = t;
+        options.request_timeout = Some(t);
     }
     if let Some(h) = cli.heartbeat {
         options.heartbeat = Some(h);
     }
-    let conn = Connection::connect_with(options).await?;
-    let result = match conn.open_channel().await {
-        Ok(ch) => match command(&ch, cli.command, out).await {
-            Ok(()) => settle(&ch).await,
-            Err(e) => Err(e),
-        },
-        Err(e) => Err(e.into()),
+    if let Some(m) = cli.max_message_size {
+        options.max_message_size = m;
+    }
+    Ok(options)
+}
+
+/// The first line of a file (`-`: standard input), without its line ending.
+/// Its text is never shown: it may be a secret.
+fn first_line(path: &Path, what: &str) -> Result<String, Failure> {
+    let mut line = String::new();
+    let read = if path == Path::new("-") {
+        std::io::stdin().read_line(&mut line)
+    } else {
+        std::fs::File::open(path).and_then(|f| BufReader::new(f).read_line(&mut line))
     };
-    let flushed = out.flush();
-    match result.and(flushed) {
-        Ok(()) => conn.close().await.map_err(Failure::from),
-        Err(e) => {
-            // The command's error is the one to report.
-            let _ = conn.close().await;
-            Err(e)
+    let name = if path == Path::new("-") {
+        "standard input".to_owned()
+    } else {
+        path.display().to_string()
+    };
+    read.map_err(|e| Failure::msg(format!("cannot read the {what} from {name}: {e}")))?;
+    let line = line.strip_suffix('\n').unwrap_or(&line);
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    if line.is_empty() {
+        return Err(Failure::msg(format!(
+            "no {what} in {name}: its first line is empty"
+        )));
+    }
+    Ok(line.to_owned())
+}
+
+/// SIGINT and SIGTERM, as they come.
+struct Signals {
+    int: Signal,
+    term: Signal,
+}
+
+impl Signals {
+    fn new() -> Result<Signals, Failure> {
+        let listen =
+            |kind| signal(kind).map_err(|e| Failure::msg(format!("cannot handle signals: {e}")));
+        Ok(Signals {
+            int: listen(SignalKind::interrupt())?,
+            term: listen(SignalKind::terminate())?,
+        })
+    }
+
+    /// The next signal.
+    async fn recv(&mut self) -> Interrupt {
+        tokio::select! {
+            Some(()) = self.int.recv() => Interrupt::Int,
+            Some(()) = self.term.recv() => Interrupt::Term,
+            else => std::future::pending().await,
         }
+    }
+}
+
+/// Runs one step within the `--timeout`, if given. The library bounds each
+/// request by it already (`request_timeout`); this also bounds the steps
+/// that are not requests (closes, confirms), and names the step either way.
+async fn within<T, E: Into<Failure>>(
+    limit: Option<Duration>,
+    what: &str,
+    request: impl Future<Output = Result<T, E>>,
+) -> Result<T, Failure> {
+    let late = |limit: Duration| {
+        Failure::msg(format!(
+            "the broker did not answer {what} within {limit:?} (--timeout)"
+        ))
+    };
+    match limit {
+        None => request.await.map_err(Into::into),
+        Some(limit) => match tokio::time::timeout(limit, request).await {
+            Ok(result) => result.map_err(|e| match e.into() {
+                Failure::Amqp(amqp091::Error::Timeout(amqp091::TimeoutKind::Request)) => {
+                    late(limit)
+                }
+                other => other,
+            }),
+            Err(_) => Err(late(limit)),
+        },
     }
 }
 
@@ -60,17 +168,21 @@ pub async fn run(cli: Cli, out: &mut Out) -> Result<(), Failure> {
 /// raised after the last reply (a publish to a missing exchange, a bad ack:
 /// methods without a reply) arrive, and `close` reports it, before the
 /// command reports success.
-async fn settle(ch: &Channel) -> Result<(), Failure> {
-    ch.close().await?;
-    Ok(())
+async fn settle(ch: &Channel, limit: Option<Duration>) -> Result<(), Failure> {
+    within(limit, "channel.close", ch.close()).await
 }
 
 /// Runs one broker command on `ch`.
-async fn command(ch: &Channel, command: Command, out: &mut Out) -> Result<(), Failure> {
+async fn command(
+    ch: &Channel,
+    command: Command,
+    t: Option<Duration>,
+    out: &mut Out,
+) -> Result<(), Failure> {
     match command {
-        Command::Publish(a) => publish(ch, *a).await,
-        Command::Get(a) => get(ch, &a, out).await,
-        Command::Consume(a) => consume(ch, &a, out).await,
+        Command::Publish(a) => publish(ch, *a, t).await,
+        Command::Get(a) => get(ch, &a, t, out).await,
+        Command::Consume(a) => consume(ch, &a, t, out).await,
         Command::Declare {
             what: DeclareCommand::Exchange(a),
         } => {
@@ -81,8 +193,8 @@ async fn command(ch: &Channel, command: Command, out: &mut Out) -> Result<(), Fa
                 internal: a.internal,
                 no_wait: false,
             };
-            ch.exchange_declare(&a.name, &a.kind, options, table(&a.args))
-                .await?;
+            let declare = ch.exchange_declare(&a.name, &a.kind, options, table(&a.args));
+            within(t, "exchange.declare", declare).await?;
             Ok(())
         }
         Command::Declare {
@@ -95,7 +207,8 @@ async fn command(ch: &Channel, command: Command, out: &mut Out) -> Result<(), Fa
                 auto_delete: a.auto_delete,
                 no_wait: false,
             };
-            let q = ch.queue_declare(&a.name, options, table(&a.args)).await?;
+            let declare = ch.queue_declare(&a.name, options, table(&a.args));
+            let q = within(t, "queue.declare", declare).await?;
             if out.json {
                 out.json_line(&json!({
                     "queue": q.name,
@@ -118,7 +231,7 @@ async fn command(ch: &Channel, command: Command, out: &mut Out) -> Result<(), Fa
                 if_unused: a.if_unused,
                 no_wait: false,
             };
-            ch.exchange_delete(&a.name, options).await?;
+            within(t, "exchange.delete", ch.exchange_delete(&a.name, options)).await?;
             Ok(())
         }
         Command::Delete {
@@ -129,13 +242,14 @@ async fn command(ch: &Channel, command: Command, out: &mut Out) -> Result<(), Fa
                 if_empty: a.if_empty,
                 no_wait: false,
             };
-            let n = ch.queue_delete(&a.name, options).await?;
+            let n = within(t, "queue.delete", ch.queue_delete(&a.name, options)).await?;
             count_line(out, &a.name, n, "deleted")
         }
-        Command::Bind(a) => bind(ch, &a, true).await,
-        Command::Unbind(a) => bind(ch, &a, false).await,
+        Command::Bind(a) => bind(ch, &a, true, t).await,
+        Command::Unbind(a) => bind(ch, &a, false, t).await,
         Command::Purge(a) => {
-            let n = ch.queue_purge(&a.queue, NoWait::default()).await?;
+            let purge = ch.queue_purge(&a.queue, NoWait::default());
+            let n = within(t, "queue.purge", purge).await?;
             count_line(out, &a.queue, n, "purged")
         }
         Command::Frames(_) => Err(Failure::msg("frames needs no broker")),
@@ -155,20 +269,20 @@ fn count_line(out: &mut Out, queue: &str, n: u32, verb: &str) -> Result<(), Fail
 }
 
 /// `bind` (`bind: true`) and `unbind`.
-async fn bind(ch: &Channel, a: &BindArgs, bind: bool) -> Result<(), Failure> {
+async fn bind(ch: &Channel, a: &BindArgs, bind: bool, t: Option<Duration>) -> Result<(), Failure> {
     let args = table(&a.args);
     if bind {
-        ch.queue_bind(
+        let request = ch.queue_bind(
             &a.queue,
             &a.exchange,
             &a.routing_key,
             NoWait::default(),
             args,
-        )
-        .await?;
+        );
+        within(t, "queue.bind", request).await?;
     } else {
-        ch.queue_unbind(&a.queue, &a.exchange, &a.routing_key, args)
-            .await?;
+        let request = ch.queue_unbind(&a.queue, &a.exchange, &a.routing_key, args);
+        within(t, "queue.unbind", request).await?;
     }
     Ok(())
 }
@@ -197,6 +311,7 @@ fn properties(a: &PublishArgs) -> BasicProperties {
 
 /// Counts the broker's verdicts on a confirm channel.
 struct Confirms {
+    limit: Option<Duration>,
     pending: VecDeque<PublishConfirm>,
     returns: Returns,
     published: u64,
@@ -215,7 +330,7 @@ impl Confirms {
 
     async fn settle_oldest(&mut self) -> Result<(), Failure> {
         if let Some(pending) = self.pending.pop_front() {
-            if pending.wait().await? == Confirm::Nack {
+            if within(self.limit, "a publisher confirm", pending.wait()).await? == Confirm::Nack {
                 self.nacked += 1;
             }
         }
@@ -330,7 +445,7 @@ fn spawn_reader(source: Source, whole: bool) -> mpsc::Receiver<Result<Vec<u8>, S
 }
 
 /// `publish`: one message, or one per line (or the whole input), confirmed on request.
-async fn publish(ch: &Channel, a: PublishArgs) -> Result<(), Failure> {
+async fn publish(ch: &Channel, a: PublishArgs, limit: Option<Duration>) -> Result<(), Failure> {
     let props = properties(&a);
     let options = BasicPublishOptions {
         mandatory: a.mandatory,
@@ -340,8 +455,14 @@ async fn publish(ch: &Channel, a: PublishArgs) -> Result<(), Failure> {
     if a.confirm || a.mandatory {
         // Taken before publishing, so that no return is missed.
         let returns = ch.returns()?;
-        ch.confirm_select(NoWait::default()).await?;
+        within(
+            limit,
+            "confirm.select",
+            ch.confirm_select(NoWait::default()),
+        )
+        .await?;
         confirms = Some(Confirms {
+            limit,
             pending: VecDeque::new(),
             returns,
             published: 0,
@@ -391,15 +512,102 @@ async fn publish(ch: &Channel, a: PublishArgs) -> Result<(), Failure> {
 
 // ----- get and consume -----
 
-/// `get`: up to `count` messages, each printed, then settled as the flags say.
-async fn get(ch: &Channel, a: &GetArgs, out: &mut Out) -> Result<(), Failure> {
+/// Messages printed but not acknowledged yet, each with the output offset
+/// its text ends at: acknowledged once the reader of stdout has read that
+/// far (see `stdout.rs`).
+struct Acks {
+    watch: Watch,
+    /// `(delivery tag, end offset in the output)`, oldest first.
+    pending: VecDeque<(u64, u64)>,
+}
+
+/// How often to look again whether the reader of a pipe has read on.
+const READ_POLL: Duration = Duration::from_millis(5);
+
+impl Acks {
+    fn new() -> Result<Acks, Failure> {
+        Ok(Acks {
+            watch: Watch::new()?,
+            pending: VecDeque::new(),
+        })
+    }
+
+    /// Records a printed (and flushed) message.
+    fn printed(&mut self, tag: u64, out: &Out) {
+        self.pending.push_back((tag, out.written()));
+    }
+
+    /// Acknowledges (in one `multiple` ack) the messages whose text the
+    /// reader has read. Fails when the reader went away.
+    async fn ack_read(&mut self, ch: &Channel, out: &Out) -> Result<(), Failure> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let (unread, gone) = self.watch.unread()?;
+        let read_up_to = out.written().saturating_sub(unread);
+        let mut last = None;
+        while let Some(&(tag, end)) = self.pending.front() {
+            if end > read_up_to {
+                break;
+            }
+            last = Some(tag);
+            self.pending.pop_front();
+        }
+        if let Some(tag) = last {
+            ch.basic_ack(tag, true).await?;
+        }
+        if gone {
+            // What it did not read goes back to the queue when the channel closes.
+            return Err(Failure::msg(format!(
+                "the reader of standard output went away; {} not acknowledged, \
+                 returned to the queue",
+                count_of(self.pending.len() as u64, "message")
+            )));
+        }
+        Ok(())
+    }
+
+    /// Waits until every printed message was read, and acknowledges it:
+    /// a few quick looks first (a reader that keeps up has read it within
+    /// microseconds), then looks at most [`READ_POLL`] apart.
+    async fn ack_all(&mut self, ch: &Channel, out: &Out) -> Result<(), Failure> {
+        let mut looks = 0u32;
+        loop {
+            self.ack_read(ch, out).await?;
+            if self.pending.is_empty() {
+                return Ok(());
+            }
+            looks += 1;
+            if looks < 200 {
+                tokio::task::yield_now().await;
+            } else {
+                let pause = Duration::from_millis(u64::from((looks - 199).min(5)));
+                tokio::time::sleep(pause.min(READ_POLL)).await;
+            }
+        }
+    }
+}
+
+/// Fails when the output cannot be shown to anyone: a message fetched then
+/// would be acknowledged unseen.
+fn check_output_open() -> Result<(), Failure> {
+    Watch::new().map(|_| ()).map_err(|_| {
+        Failure::msg("standard output is closed: no message was fetched, as none could be shown")
+    })
+}
+
+/// `get`: up to `count` messages, each printed, then settled as the flags
+/// say; with `--ack`, each once it was read from stdout.
+async fn get(ch: &Channel, a: &GetArgs, t: Option<Duration>, out: &mut Out) -> Result<(), Failure> {
     let mode = a.mode();
     let options = BasicGetOptions {
         no_ack: mode == GetMode::NoAck,
     };
+    check_output_open()?;
+    let mut acks = Acks::new()?;
     let mut last_tag = None;
     for _ in 0..a.count {
-        let Some(msg) = ch.basic_get(&a.queue, options).await? else {
+        let Some(msg) = within(t, "basic.get", ch.basic_get(&a.queue, options)).await? else {
             break;
         };
         let view = MessageView {
@@ -414,7 +622,10 @@ async fn get(ch: &Channel, a: &GetArgs, out: &mut Out) -> Result<(), Failure> {
         };
         print_message(out, &view)?;
         match mode {
-            GetMode::Ack => ch.basic_ack(msg.delivery_tag, false).await?,
+            GetMode::Ack => {
+                acks.printed(msg.delivery_tag, out);
+                acks.ack_all(ch, out).await?;
+            }
             // Requeued only at the end: a message requeued now would be the next one fetched.
             GetMode::Requeue => last_tag = Some(msg.delivery_tag),
             GetMode::NoAck => {}
@@ -440,39 +651,45 @@ fn print_message(out: &mut Out, view: &MessageView<'_>) -> Result<(), Failure> {
     out.flush()
 }
 
-/// `consume`: prints and (unless `--no-ack`) acknowledges each delivery, until the count, Ctrl-C or the consumer's end.
-async fn consume(ch: &Channel, a: &ConsumeArgs, out: &mut Out) -> Result<(), Failure> {
+/// `consume`: prints each delivery and (unless `--no-ack`) acknowledges it
+/// once stdout's reader has read it, until the count or the consumer's end
+/// (a signal stops it in [`run`]).
+async fn consume(
+    ch: &Channel,
+    a: &ConsumeArgs,
+    t: Option<Duration>,
+    out: &mut Out,
+) -> Result<(), Failure> {
     let mut prefetch = a.prefetch.unwrap_or(DEFAULT_PREFETCH);
     if let Some(n) = a.count {
         prefetch = prefetch.min(u16::try_from(n).unwrap_or(u16::MAX));
     }
-    ch.basic_qos(prefetch, BasicQosOptions::default()).await?;
+    check_output_open()?;
+    let mut acks = Acks::new()?;
+    within(
+        t,
+        "basic.qos",
+        ch.basic_qos(prefetch, BasicQosOptions::default()),
+    )
+    .await?;
     let options = BasicConsumeOptions {
         no_ack: a.no_ack,
         exclusive: a.exclusive,
         ..BasicConsumeOptions::default()
     };
-    let mut consumer = ch
-        .basic_consume(&a.queue, options, FieldTable::new())
-        .await?;
-    let interrupted = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            // No signal handling here: run until the count or the end.
-            std::future::pending::<()>().await;
-        }
-    };
-    tokio::pin!(interrupted);
+    let mut consumer = within(
+        t,
+        "basic.consume",
+        ch.basic_consume(&a.queue, options, FieldTable::new()),
+    )
+    .await?;
     let mut progress = match a.count {
         Some(n) => Progress::new("consumed", Some(n)),
         None => Progress::off(),
     };
     let mut received = 0u64;
     while a.count.is_none_or(|n| received < n) {
-        let delivery = tokio::select! {
-            d = consumer.recv() => d,
-            () = &mut interrupted => break,
-        };
-        let Some(d) = delivery else {
+        let Some(d) = consumer.recv().await else {
             progress.finish();
             return Err(match consumer.end_reason() {
                 Some(ConsumerEnd::Closed(e)) => e.into(),
@@ -496,7 +713,11 @@ async fn consume(ch: &Channel, a: &ConsumeArgs, out: &mut Out) -> Result<(), Fai
         progress.before_output();
         print_message(out, &view)?;
         if !a.no_ack {
-            ch.basic_ack(d.delivery_tag, false).await?;
+            // The next message is written only once this one was read: a
+            // reader that reads a block and stops (`head -1`) then takes
+            // one message, not a pipe's worth of them.
+            acks.printed(d.delivery_tag, out);
+            acks.ack_all(ch, out).await?;
         }
         received += 1;
         progress.tick();

@@ -14,7 +14,9 @@
 mod args;
 mod commands;
 mod frames;
-mod output;
+mod stdout;
+
+use amqp091::cli::output;
 
 use std::process::ExitCode;
 
@@ -33,12 +35,16 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        // The reader of stdout went away (`| head`): nothing to say to it.
-        Err(Failure::BrokenPipe) => ExitCode::FAILURE,
+        // Stopped by SIGINT or SIGTERM: the shell's code for that signal.
+        Err(Failure::Interrupted(signal)) => {
+            let _ = out.flush();
+            ExitCode::from(signal.exit_code())
+        }
         Err(e) => {
             // Whatever was printed before the failure goes out first.
             let _ = out.flush();
-            eprintln!("error: {e}");
+            // Broker text (a close reason) reaches the terminal escaped.
+            eprintln!("error: {}", output::escape_controls(&e.to_string(), false));
             ExitCode::FAILURE
         }
     }
