@@ -18,14 +18,14 @@
 //! | `amqps://rabbit.example`                   | TLS to `rabbit.example:5671`, vhost `/`             |
 //! | `amqp://bob:s%40cret@[::1]:5673/prod`      | user `bob`, password `s@cret`, host `::1`, vhost `prod` |
 //! | `amqp://host/%2f`                          | vhost `/`                                           |
-//! | `amqp://host/`                             | vhost `` (empty), as the specification says         |
+//! | `amqp://host/`                             | vhost `/` (not the empty one: see below)            |
 //! | `amqp://host?heartbeat=10&frame_max=8192`  | heartbeat 10 s, frames of at most 8192 bytes        |
 //!
 //! The query parameters read (any others are ignored):
 //!
 //! | parameter                | value                                     | sets |
 //! |--------------------------|-------------------------------------------|------|
-//! | `heartbeat`              | seconds, 0 to 65535 (0: no heartbeats)     | [`heartbeat`](ConnectionOptions::heartbeat) |
+//! | `heartbeat`              | seconds, 0 to 65535 (0: the server's value) | [`heartbeat`](ConnectionOptions::heartbeat) |
 //! | `frame_max`              | bytes, 0 (no limit) or 4096 to 4294967295  | [`frame_max`](ConnectionOptions::frame_max) |
 //! | `channel_max`            | 0 (no limit) to 65535                      | [`channel_max`](ConnectionOptions::channel_max) |
 //! | `connection_timeout`     | milliseconds, at least 1                   | [`connection_timeout`](ConnectionOptions::connection_timeout) |
@@ -35,6 +35,14 @@
 //! | `locale`                 | 1 to 255 bytes                             | [`locale`](ConnectionOptions::locale) |
 //! | `cacertfile`, `certfile`, `keyfile` | a path (TLS)                    | [`ca_file`](ConnectionOptions::ca_file), [`cert_file`](ConnectionOptions::cert_file), [`key_file`](ConnectionOptions::key_file) |
 //! | `server_name_indication` | a host name (TLS)                          | [`server_name`](ConnectionOptions::server_name) |
+//!
+//! **A deliberate departure from RabbitMQ's URI spec:** a path of exactly
+//! `/` (`amqp://guest:guest@localhost:5672/`, the Go tutorial's URL) means
+//! the vhost `/`, as the Go client (amqp091-go) and pika read it, because
+//! that is what everyone copying such a URL means. The spec reads it as the
+//! empty vhost, which RabbitMQ does not have (530 NOT_ALLOWED). `%2f` and
+//! longer paths are read as the spec says; the empty vhost stays reachable
+//! through [`ConnectionOptions::vhost`].
 //!
 //! Numbers are decimal digits only. `connection_timeout` is in milliseconds
 //! (as in RabbitMQ's other clients) and `request_timeout` in seconds.
@@ -112,10 +120,12 @@ pub struct ConnectionOptions {
     pub password: String,
     /// Virtual host to open; `"/"` by default. At most 255 bytes.
     pub vhost: String,
-    /// Heartbeat interval to ask for, in seconds (`0` turns heartbeats off);
-    /// `None` accepts the server's proposal, or 60 seconds when the server
-    /// proposes none (as the Java client asks for 60), so that a dead peer
-    /// is always noticed unless heartbeats are turned off on purpose.
+    /// Heartbeat interval to ask for, in seconds. `None` accepts the
+    /// server's proposal, or 60 seconds when the server proposes none (as
+    /// the Java client asks for 60), so that a dead peer is always noticed.
+    /// As RabbitMQ negotiates it, a `0` on either side lets the other
+    /// side's value stand: `Some(0)` turns heartbeats off only when the
+    /// server proposes none too.
     pub heartbeat: Option<u16>,
     /// Largest frame to ask for, in bytes: 131072 by default; `0` means no
     /// limit. Otherwise at least 4096.
@@ -318,8 +328,10 @@ impl ConnectionOptions {
             options.port = port;
         }
 
-        if let Some(segment) = path {
-            options.vhost = parse_vhost(segment)?;
+        match path {
+            // A lone `/` is the vhost `/` (see the module docs).
+            Some("") | None => {}
+            Some(segment) => options.vhost = parse_vhost(segment)?,
         }
         if let Some(query) = query {
             apply_query(query, &mut options)?;
@@ -891,8 +903,13 @@ mod tests {
     }
 
     #[test]
-    fn spec_example_empty_user_password_and_vhost() {
-        assert_eq!(parse("amqp://:@/"), expected("localhost", 5672, "", "", ""));
+    fn spec_example_empty_user_and_password() {
+        // The spec's example also reads the lone `/` as the empty vhost;
+        // here it is `/` (a_lone_slash_is_the_vhost_slash_as_go_and_pika_read_it).
+        assert_eq!(
+            parse("amqp://:@/"),
+            expected("localhost", 5672, "", "", "/")
+        );
     }
 
     #[test]
@@ -936,8 +953,10 @@ mod tests {
     }
 
     #[test]
-    fn spec_example_trailing_slash_is_empty_vhost() {
-        assert_eq!(parse("amqp://host/").vhost, "");
+    fn a_lone_slash_is_the_vhost_slash_as_go_and_pika_read_it() {
+        // The spec reads it as the empty vhost; see the module docs.
+        assert_eq!(parse("amqp://host/").vhost, "/");
+        assert_eq!(parse("amqp://guest:guest@localhost:5672/").vhost, "/");
     }
 
     #[test]
@@ -1266,8 +1285,8 @@ mod tests {
     fn vhost_forms() {
         assert_eq!(parse("amqp://host").vhost, "/");
         assert_eq!(parse("amqp://host?heartbeat=1").vhost, "/");
-        assert_eq!(parse("amqp://host/").vhost, "");
-        assert_eq!(parse("amqp://host/?heartbeat=1").vhost, "");
+        assert_eq!(parse("amqp://host/").vhost, "/");
+        assert_eq!(parse("amqp://host/?heartbeat=1").vhost, "/");
         assert_eq!(parse("amqp://host/foo").vhost, "foo");
         assert_eq!(parse("amqp://host/%2Fa%2fb").vhost, "/a/b");
         // An '@' in the vhost must be escaped (see an_at_sign_in_the_vhost_or_query_must_be_escaped).

@@ -218,3 +218,25 @@ async fn a_mandatory_unroutable_publish_awaits_as_returned() {
     assert_eq!(within("c", c).await.unwrap(), Confirm::Ack);
     conn.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_go_tutorials_url_connects_to_the_vhost_slash() {
+    // The URL exactly as the Go tutorial writes it: the lone `/` is vhost `/`.
+    let url = "amqp://guest:guest@localhost:5672/";
+    let _ = broker_url(); // the private broker is up
+    let options = amqp091::ConnectionOptions::from_url(url).unwrap();
+    assert_eq!(options.vhost, "/");
+    let conn = within("connect", Connection::connect(url)).await.unwrap();
+    conn.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_vhost_is_named_in_quotes_even_when_empty() {
+    let mut options = amqp091::ConnectionOptions::from_url(&broker_url()).unwrap();
+    options.vhost = String::new();
+    let err = within("connect", Connection::connect_with(options))
+        .await
+        .unwrap_err();
+    assert_eq!(err.reply_code(), Some(ReplyCode::NOT_ALLOWED), "{err}");
+    assert!(err.to_string().contains("(virtual host \"\")"), "{err}");
+}

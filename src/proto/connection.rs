@@ -482,9 +482,24 @@ impl Connection {
     /// The server closed the connection (or answered our close with its own).
     fn server_close(&mut self, c: ConnectionClose) {
         encode_method(&mut self.out, 0, &ConnectionCloseOk {});
+        let mut text = c.reply_text.to_string();
+        let opening = matches!(
+            self.phase,
+            Phase::Handshake {
+                step: Step::OpenOk,
+                ..
+            }
+        );
+        if opening && c.reply_code == ReplyCode::NOT_ALLOWED.0 {
+            // RabbitMQ's text names the vhost bare: an empty one is invisible.
+            text.push_str(&format!(
+                " (virtual host \"{}\")",
+                self.config.options.vhost
+            ));
+        }
         let reason = crate::error::CloseReason {
             code: ReplyCode(c.reply_code),
-            text: c.reply_text.to_string(),
+            text,
             class_id: c.class_id,
             method_id: c.method_id,
         };
