@@ -200,6 +200,13 @@ pub enum Error {
     Uri(#[from] UriError),
 }
 
+/// `?` on a name that does not fit a short string.
+impl From<crate::codec::ShortStrTooLong> for Error {
+    fn from(e: crate::codec::ShortStrTooLong) -> Self {
+        Error::InvalidArgument(e.to_string())
+    }
+}
+
 impl Error {
     /// The AMQP reply code, for channel and connection closes.
     pub fn reply_code(&self) -> Option<ReplyCode> {

@@ -9,6 +9,24 @@
 //! * [`ConnectionOptions`]: where and how to connect, from an AMQP URI.
 //! * [`Error`]: every failure, typed; channel and connection exceptions
 //!   carry their reply code, text and method.
+//!
+//! Strings go in as `&str` everywhere the API names something (queues,
+//! exchanges, routing keys); properties take a [`ShortStr`]:
+//!
+//! ```
+//! use amqp091::{BasicProperties, Error, ShortStr};
+//!
+//! fn reply_props(queue: &str, id: String) -> Result<BasicProperties, Error> {
+//!     Ok(BasicProperties::default()
+//!         .with_reply_to(ShortStr::copy_from_str(queue)?)   // `?`: a name over 255 bytes
+//!         .with_correlation_id(ShortStr::try_from(id)?)
+//!         .persistent())
+//! }
+//! let props = reply_props("amq.rabbitmq.reply-to", "42".into())?;
+//! assert_eq!(props.reply_to_str(), Some("amq.rabbitmq.reply-to"));
+//! assert_eq!(props.correlation_id_str(), Some("42"));
+//! # Ok::<(), Error>(())
+//! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -24,8 +42,11 @@ pub mod proto;
 pub mod testing;
 pub mod uri;
 
+pub use bytes::Bytes;
 pub use client::*;
-pub use codec::{BasicProperties, FieldTable, FieldValue, LongStr, ReplyCode, ShortStr};
+pub use codec::{
+    BasicProperties, FieldTable, FieldValue, LongStr, ReplyCode, ShortStr, ShortStrTooLong,
+};
 pub use error::{CloseReason, Endpoint, Error, Initiator, TimeoutKind};
 pub use proto::Returned;
 pub use uri::{AuthMechanism, ConnectionOptions, UriError};

@@ -4337,10 +4337,20 @@ impl BasicProperties {
         self
     }
 
+    /// `content-type` as text, when present and UTF-8.
+    pub fn content_type_str(&self) -> Option<&str> {
+        self.content_type.as_ref().and_then(|v| v.as_str())
+    }
+
     /// Sets `content-encoding`.
     pub fn with_content_encoding(mut self, value: ShortStr) -> Self {
         self.content_encoding = Some(value);
         self
+    }
+
+    /// `content-encoding` as text, when present and UTF-8.
+    pub fn content_encoding_str(&self) -> Option<&str> {
+        self.content_encoding.as_ref().and_then(|v| v.as_str())
     }
 
     /// Sets `headers`.
@@ -4367,10 +4377,20 @@ impl BasicProperties {
         self
     }
 
+    /// `correlation-id` as text, when present and UTF-8.
+    pub fn correlation_id_str(&self) -> Option<&str> {
+        self.correlation_id.as_ref().and_then(|v| v.as_str())
+    }
+
     /// Sets `reply-to`.
     pub fn with_reply_to(mut self, value: ShortStr) -> Self {
         self.reply_to = Some(value);
         self
+    }
+
+    /// `reply-to` as text, when present and UTF-8.
+    pub fn reply_to_str(&self) -> Option<&str> {
+        self.reply_to.as_ref().and_then(|v| v.as_str())
     }
 
     /// Sets `expiration`.
@@ -4379,10 +4399,20 @@ impl BasicProperties {
         self
     }
 
+    /// `expiration` as text, when present and UTF-8.
+    pub fn expiration_str(&self) -> Option<&str> {
+        self.expiration.as_ref().and_then(|v| v.as_str())
+    }
+
     /// Sets `message-id`.
     pub fn with_message_id(mut self, value: ShortStr) -> Self {
         self.message_id = Some(value);
         self
+    }
+
+    /// `message-id` as text, when present and UTF-8.
+    pub fn message_id_str(&self) -> Option<&str> {
+        self.message_id.as_ref().and_then(|v| v.as_str())
     }
 
     /// Sets `timestamp`.
@@ -4397,10 +4427,20 @@ impl BasicProperties {
         self
     }
 
+    /// `type` as text, when present and UTF-8.
+    pub fn message_type_str(&self) -> Option<&str> {
+        self.message_type.as_ref().and_then(|v| v.as_str())
+    }
+
     /// Sets `user-id`.
     pub fn with_user_id(mut self, value: ShortStr) -> Self {
         self.user_id = Some(value);
         self
+    }
+
+    /// `user-id` as text, when present and UTF-8.
+    pub fn user_id_str(&self) -> Option<&str> {
+        self.user_id.as_ref().and_then(|v| v.as_str())
     }
 
     /// Sets `app-id`.
@@ -4409,10 +4449,20 @@ impl BasicProperties {
         self
     }
 
+    /// `app-id` as text, when present and UTF-8.
+    pub fn app_id_str(&self) -> Option<&str> {
+        self.app_id.as_ref().and_then(|v| v.as_str())
+    }
+
     /// Sets `reserved`.
     pub fn with_cluster_id(mut self, value: ShortStr) -> Self {
         self.cluster_id = Some(value);
         self
+    }
+
+    /// `reserved` as text, when present and UTF-8.
+    pub fn cluster_id_str(&self) -> Option<&str> {
+        self.cluster_id.as_ref().and_then(|v| v.as_str())
     }
 
     /// The property flags word: bit 15 for the first property, downwards.

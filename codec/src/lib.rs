@@ -52,6 +52,7 @@ mod error;
 mod frame;
 mod generated;
 pub mod method;
+mod properties;
 pub mod raw;
 mod reply;
 pub mod spec_info;

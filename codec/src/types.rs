@@ -12,8 +12,23 @@ use crate::error::{DecodeError, DecodeErrorKind};
 
 /// An AMQP `shortstr`: at most 255 bytes, not necessarily UTF-8.
 ///
-/// Shares memory with the frame it was decoded from. Construct one from a
-/// string with `ShortStr::try_from("name")` or [`ShortStr::from_static`].
+/// Shares memory with the frame it was decoded from. Read it with
+/// [`as_str`](ShortStr::as_str) (`None` when not UTF-8) or `Display`.
+///
+/// ```
+/// use amqp091_codec::{ShortStr, ShortStrTooLong};
+///
+/// let literal: ShortStr = "jobs".into();                  // a `&'static str`
+/// let name = String::from("reply-42");
+/// let borrowed = ShortStr::copy_from_str(&name)?;         // any `&str`, copied
+/// let from_ref = ShortStr::try_from(&name)?;              // a `&String`, copied
+/// let owned = ShortStr::try_from(name)?;                  // a `String`, no copy
+/// assert_eq!(borrowed, from_ref);
+/// assert_eq!(owned.as_str(), Some("reply-42"));
+/// assert_eq!(literal, "jobs");
+/// assert!(ShortStr::copy_from_str(&"x".repeat(256)).is_err());
+/// # Ok::<(), ShortStrTooLong>(())
+/// ```
 #[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ShortStr(Bytes);
 
@@ -111,6 +126,13 @@ impl TryFrom<String> for ShortStr {
 
 /// Lets maps keyed by `ShortStr` be searched with a byte slice (the hash is
 /// the slice's, as for `Bytes`).
+impl TryFrom<&String> for ShortStr {
+    type Error = ShortStrTooLong;
+    fn try_from(s: &String) -> Result<Self, Self::Error> {
+        ShortStr::copy_from_str(s)
+    }
+}
+
 impl std::borrow::Borrow<[u8]> for ShortStr {
     fn borrow(&self) -> &[u8] {
         &self.0

@@ -1108,6 +1108,14 @@ fn gen_properties(o: &mut String, c: &Class) -> Result<(), String> {
             "    /// Sets `{}`.\n    pub fn with_{id}(mut self, value: {}) -> Self {{\n        self.{id} = Some(value);\n        self\n    }}\n",
             f.name, tg.rust
         );
+        // Text properties read as `&str` (`None` when absent or not UTF-8).
+        if matches!(f.ty.as_str(), "shortstr" | "longstr") {
+            let _ = writeln!(
+                o,
+                "    /// `{}` as text, when present and UTF-8.\n    pub fn {id}_str(&self) -> Option<&str> {{\n        self.{id}.as_ref().and_then(|v| v.as_str())\n    }}\n",
+                f.name
+            );
+        }
     }
     // flags
     o.push_str("    /// The property flags word: bit 15 for the first property, downwards.\n    pub fn flags(&self) -> u16 {\n        let mut flags = 0u16;\n");
