@@ -479,3 +479,36 @@ pub fn encode_content(
         buf.put_u8(FRAME_END);
     }
 }
+
+/// [`encode_content`] without copying the body: the content header and
+/// each body frame's header and frame-end go into `buf`, and each body
+/// frame's payload, a slice of `body`, is handed to `payload` at its place
+/// (`payload(buf, slice)`: the caller seals what `buf` holds so far and
+/// queues the slice after it). The bytes produced in order are the same as
+/// [`encode_content`]'s.
+pub fn encode_content_zero_copy(
+    buf: &mut BytesMut,
+    channel: u16,
+    properties: &BasicProperties,
+    body: &Bytes,
+    frame_max: u32,
+    mut payload: impl FnMut(&mut BytesMut, Bytes),
+) {
+    let header_len = ContentHeader::BASIC_FIXED_LEN + properties.encoded_len();
+    let chunk = match frame_max {
+        0 => usize::MAX,
+        max => (max as usize).saturating_sub(FRAME_OVERHEAD).max(1),
+    };
+    buf.reserve(header_len + 2 * FRAME_OVERHEAD);
+    put_frame_header(buf, FrameType::HEADER, channel, header_len);
+    ContentHeader::encode_basic(buf, body.len() as u64, properties);
+    buf.put_u8(FRAME_END);
+    let mut start = 0;
+    while start < body.len() {
+        let end = body.len().min(start.saturating_add(chunk));
+        put_frame_header(buf, FrameType::BODY, channel, end - start);
+        payload(buf, body.slice(start..end));
+        buf.put_u8(FRAME_END);
+        start = end;
+    }
+}

@@ -66,8 +66,8 @@ pub mod strategies;
 pub use content::ContentHeader;
 pub use error::{DecodeError, DecodeErrorKind, ErrorContext};
 pub use frame::{
-    encode_content, encode_method, write_frame, Frame, FrameDecoder, FrameType, ProtocolHeader,
-    RawFrame, FRAME_END, FRAME_MIN_SIZE, FRAME_OVERHEAD,
+    encode_content, encode_content_zero_copy, encode_method, write_frame, Frame, FrameDecoder,
+    FrameType, ProtocolHeader, RawFrame, FRAME_END, FRAME_MIN_SIZE, FRAME_OVERHEAD,
 };
 pub use method::{ArgValue, BasicProperties, Method, MethodArgs, UnknownMethod};
 pub use reply::ReplyCode;

@@ -128,3 +128,34 @@ fn empty_table_is_four_zero_bytes() {
     FieldTable::new().encode(&mut buf);
     assert_eq!(&buf[..], &[0, 0, 0, 0]);
 }
+
+#[test]
+fn zero_copy_content_writes_the_same_bytes_and_slices_the_body() {
+    use amqp091_codec::{encode_content, encode_content_zero_copy, BasicProperties};
+    use bytes::{Bytes, BytesMut};
+    let props = BasicProperties::default().with_delivery_mode(2);
+    for (size, frame_max) in [
+        (0, 4096),
+        (1, 4096),
+        (4088, 4096),
+        (4089, 4096),
+        (100_000, 4096),
+        (70_000, 0),
+    ] {
+        let body = Bytes::from((0..size).map(|i| (i % 251) as u8).collect::<Vec<u8>>());
+        let mut copied = BytesMut::new();
+        encode_content(&mut copied, 3, &props, &body, frame_max);
+        let mut parts: Vec<Bytes> = Vec::new();
+        let mut buf = BytesMut::new();
+        encode_content_zero_copy(&mut buf, 3, &props, &body, frame_max, |buf, slice| {
+            parts.push(buf.split().freeze());
+            // A slice of the body itself, not a copy.
+            let at = slice.as_ptr() as usize - body.as_ptr() as usize;
+            assert!(at + slice.len() <= body.len());
+            parts.push(slice);
+        });
+        parts.push(buf.freeze());
+        let joined: Vec<u8> = parts.iter().flat_map(|p| p.iter().copied()).collect();
+        assert_eq!(joined, &copied[..], "size {size}, frame_max {frame_max}");
+    }
+}

@@ -404,14 +404,20 @@ impl Channel {
     /// broker's answer. On a channel in confirm mode
     /// ([`confirm_select`](Self::confirm_select)) the returned
     /// [`PublishConfirm`] resolves with the broker's ack or nack.
-    pub async fn basic_publish(
+    ///
+    /// The body is anything that turns into a [`Body`](crate::proto::Body):
+    /// `&[u8]`, `&str`, `&Vec<u8>` (copied into the output), or `Bytes` /
+    /// `Vec<u8>`, whose bodies of 16 KiB or more are written from their own
+    /// buffer without a copy.
+    pub async fn basic_publish<'a>(
         &self,
         exchange: &str,
         routing_key: &str,
         options: BasicPublishOptions,
         properties: &BasicProperties,
-        body: &[u8],
+        body: impl Into<crate::proto::Body<'a>>,
     ) -> Result<PublishConfirm, Error> {
+        let body = body.into();
         let shared = &self.conn.shared;
         loop {
             let drained = shared.drained.notified();
@@ -431,7 +437,7 @@ impl Channel {
                         options.mandatory,
                         options.immediate,
                         properties,
-                        body,
+                        body.clone(),
                     )?;
                     let confirm = match seq {
                         Some(seq) => {
@@ -692,7 +698,8 @@ impl Channel {
 
 /// Bodies can be given as `Bytes` too.
 impl Channel {
-    /// [`basic_publish`](Self::basic_publish) with the body as `Bytes`.
+    /// [`basic_publish`](Self::basic_publish) with the body as `Bytes`:
+    /// written without a copy when it is 16 KiB or more.
     pub async fn basic_publish_bytes(
         &self,
         exchange: &str,
@@ -701,7 +708,7 @@ impl Channel {
         properties: &BasicProperties,
         body: Bytes,
     ) -> Result<PublishConfirm, Error> {
-        self.basic_publish(exchange, routing_key, options, properties, &body)
+        self.basic_publish(exchange, routing_key, options, properties, body)
             .await
     }
 }

@@ -59,6 +59,10 @@ pub struct Connection {
     /// Set until the first frame: the server may answer with a protocol header.
     expect_header_reply: bool,
     pub(crate) out: BytesMut,
+    /// Sealed output that goes before `out`: bytes split off it and bodies
+    /// published as `Bytes`, not copied (zero-copy publishing).
+    pub(crate) queued: VecDeque<Bytes>,
+    queued_len: usize,
     pub(crate) events: VecDeque<Event>,
     pub(crate) channels: BTreeMap<u16, Channel>,
     /// Ended channels whose [`Event::ChannelClosed`] has not been polled:
@@ -91,7 +95,7 @@ impl std::fmt::Debug for Connection {
             .field("options", &self.config.options)
             .field("tuning", &self.tuning)
             .field("channels", &self.channels.keys().collect::<Vec<_>>())
-            .field("pending_transmit", &self.out.len())
+            .field("pending_transmit", &self.pending_transmit())
             .finish_non_exhaustive()
     }
 }
@@ -115,6 +119,8 @@ impl Connection {
             decoder: FrameDecoder::new(frame_max),
             expect_header_reply: true,
             out,
+            queued: VecDeque::new(),
+            queued_len: 0,
             events: VecDeque::new(),
             channels: BTreeMap::new(),
             releasing: BTreeSet::new(),
@@ -173,7 +179,7 @@ impl Connection {
 
     /// Bytes waiting to be written.
     pub fn pending_transmit(&self) -> usize {
-        self.out.len()
+        self.out.len() + self.queued_len
     }
 
     /// Whether `channel` is open.
@@ -218,14 +224,33 @@ impl Connection {
 
     // ----- output -----
 
-    /// Takes the bytes to write, if any; counts them as written `now` (for heartbeats).
+    /// Takes the next bytes to write, if any; counts them as written `now`
+    /// (for heartbeats). Call until `None`: a body published as `Bytes`
+    /// comes as its own piece, not copied (write the pieces in order; a
+    /// vectored write may take several at once).
     pub fn take_transmit(&mut self, now: Instant) -> Option<Bytes> {
         self.clock = self.clock.max(now);
-        if self.out.is_empty() {
-            return None;
-        }
+        let next = match self.queued.pop_front() {
+            Some(piece) => {
+                self.queued_len -= piece.len();
+                piece
+            }
+            None if self.out.is_empty() => return None,
+            None => self.out.split().freeze(),
+        };
         self.last_write = now;
-        Some(self.out.split().freeze())
+        Some(next)
+    }
+
+    /// Queues `piece` to be written after everything before it, uncopied.
+    pub(crate) fn queue_piece(&mut self, piece: Bytes) {
+        if !self.out.is_empty() {
+            let sealed = self.out.split().freeze();
+            self.queued_len += sealed.len();
+            self.queued.push_back(sealed);
+        }
+        self.queued_len += piece.len();
+        self.queued.push_back(piece);
     }
 
     /// The next event, if any.
@@ -258,7 +283,7 @@ impl Connection {
     /// [`reading_paused`](Self::reading_paused).
     pub fn wants_input(&self) -> bool {
         self.buffered <= self.config.delivery_buffer_bytes
-            && self.out.len() < super::WRITE_HIGH_WATER
+            && self.pending_transmit() < super::WRITE_HIGH_WATER
     }
 
     /// The front end is not reading the socket (its consumers are full, or

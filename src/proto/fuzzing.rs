@@ -33,7 +33,7 @@ fn check_output(
     decoder: &mut FrameDecoder,
     now: Instant,
 ) {
-    if let Some(bytes) = conn.take_transmit(now) {
+    while let Some(bytes) = conn.take_transmit(now) {
         out.extend_from_slice(&bytes);
     }
     loop {

@@ -54,7 +54,7 @@ mod handshake;
 mod rpc;
 mod timers;
 
-pub use commands::ConsumerStarted;
+pub use commands::{Body, ConsumerStarted, ZERO_COPY_MIN};
 pub use config::Config;
 pub use connection::Connection;
 pub use events::{ConsumerEnd, Delivery, Event, GetMessage, Reply, RequestId, Returned};

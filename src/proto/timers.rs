@@ -85,7 +85,7 @@ impl Connection {
                     return self.finish(Error::Timeout(TimeoutKind::Heartbeat));
                 }
                 if now >= send {
-                    if self.out.is_empty() {
+                    if self.pending_transmit() == 0 {
                         Frame::Heartbeat { channel: 0 }.encode(&mut self.out);
                     } else {
                         // Bytes already wait for the writer (stalled by a

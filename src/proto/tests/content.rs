@@ -170,3 +170,66 @@ fn publish_splits_the_body_at_frame_max() {
     assert_eq!(sizes, vec![4088, 4088, 1824]);
     assert!(matches!(&sent[1], Frame::Header { header, .. } if header.body_size == 10_000));
 }
+
+#[test]
+fn a_large_shared_body_is_written_from_its_own_buffer() {
+    let mut h = Harness::new();
+    h.connect();
+    let ch = h.open_channel();
+    let body = Bytes::from(vec![7u8; 300_000]);
+    h.conn
+        .publish_str(
+            ch,
+            "",
+            "q",
+            false,
+            false,
+            &BasicProperties::default(),
+            body.clone(),
+        )
+        .unwrap();
+    assert!(h.conn.pending_transmit() > 300_000);
+    let range = body.as_ptr() as usize..body.as_ptr() as usize + body.len();
+    let mut pieces = Vec::new();
+    while let Some(piece) = h.conn.take_transmit(h.now) {
+        pieces.push(piece);
+    }
+    assert_eq!(h.conn.pending_transmit(), 0);
+    let uncopied: usize = pieces
+        .iter()
+        .filter(|p| range.contains(&(p.as_ptr() as usize)))
+        .map(|p| p.len())
+        .sum();
+    assert_eq!(
+        uncopied,
+        body.len(),
+        "every body byte is a slice of the caller's buffer"
+    );
+    // The pieces in order are valid frames carrying the body.
+    let mut wire = BytesMut::new();
+    for p in &pieces {
+        wire.extend_from_slice(p);
+    }
+    let mut decoder = FrameDecoder::new(131_072);
+    let mut received = 0;
+    while let Some(frame) = decoder.decode_frame(&mut wire).unwrap() {
+        if let Frame::Body { payload, .. } = frame {
+            assert!(payload.iter().all(|&b| b == 7));
+            received += payload.len();
+        }
+    }
+    assert_eq!(received, body.len());
+}
+
+#[test]
+fn a_small_shared_body_is_copied_into_one_write() {
+    let mut h = Harness::new();
+    h.connect();
+    let ch = h.open_channel();
+    let body = Bytes::from_static(b"small");
+    h.conn
+        .publish_str(ch, "", "q", false, false, &BasicProperties::default(), body)
+        .unwrap();
+    assert!(h.conn.take_transmit(h.now).is_some());
+    assert!(h.conn.take_transmit(h.now).is_none(), "one piece");
+}

@@ -184,7 +184,8 @@ fn unknown_vhost_is_not_allowed() {
     assert_eq!(err.reply_code(), Some(ReplyCode::NOT_ALLOWED));
     assert_eq!(
         err.to_string(),
-        "connection closed by the server: 530 NOT_ALLOWED - vhost nope not found (on connection.open)"
+        // The vhost the client asked for, in quotes (an empty one would be invisible).
+        "connection closed by the server: 530 NOT_ALLOWED - vhost nope not found (virtual host \"/\") (on connection.open)"
     );
 }
 

@@ -59,7 +59,7 @@ impl Harness {
 
     /// Frames the client wrote since the last call.
     fn sent(&mut self) -> Vec<Frame> {
-        if let Some(out) = self.conn.take_transmit(self.now) {
+        while let Some(out) = self.conn.take_transmit(self.now) {
             self.sent.extend_from_slice(&out);
         }
         let mut frames = Vec::new();
