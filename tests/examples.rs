@@ -19,6 +19,9 @@ mod routing;
 #[path = "../examples/rpc.rs"]
 mod rpc;
 #[allow(dead_code)]
+#[path = "../examples/streams.rs"]
+mod streams;
+#[allow(dead_code)]
 #[path = "../examples/topics.rs"]
 mod topics;
 #[allow(dead_code)]
@@ -104,4 +107,17 @@ async fn publisher_confirms_three_ways() {
         .await
         .unwrap();
     assert_eq!(acked, [1000, 1000, 1000]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn streams_merge_two_consumers_and_ack_every_delivery() {
+    let mut got = bounded(streams::run(&common::broker_url(), 4))
+        .await
+        .unwrap();
+    got.sort();
+    let mut want: Vec<String> = (0..4)
+        .flat_map(|i| [format!("later {i}"), format!("urgent {i}")])
+        .collect();
+    want.sort();
+    assert_eq!(got, want);
 }
