@@ -405,6 +405,9 @@ impl Channel {
     /// ([`confirm_select`](Self::confirm_select)) the returned
     /// [`PublishConfirm`] resolves with the broker's ack or nack.
     ///
+    /// Cancel-safe: cut off while it waits (back-pressure, flow), it has
+    /// published nothing; once it returns, the message is on its way.
+    ///
     /// The body is anything that turns into a [`Body`](crate::proto::Body):
     /// `&[u8]`, `&str`, `&Vec<u8>` (copied into the output), or `Bytes` /
     /// `Vec<u8>`, whose bodies of 16 KiB or more are written from their own

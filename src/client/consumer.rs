@@ -43,6 +43,7 @@ impl std::fmt::Debug for Consumer {
 
 impl Consumer {
     /// The next delivery, or `None` when the consumer has ended.
+    /// Cancel-safe: a `recv` cut off (by `select!` or a timeout) takes nothing.
     pub async fn recv(&mut self) -> Option<Delivery> {
         let delivery = self.rx.recv().await?;
         Some(self.taken(delivery))
