@@ -1,11 +1,21 @@
 //! The body of the `client_session` fuzz target (`fuzz/fuzz_targets/`),
 //! here so that ordinary tests replay its corpus on stable Rust.
 //!
-//! After a correct handshake and two open channels, the input drives the
-//! session: it alternates server bytes (anything at all), application
-//! commands and the passing of time. Whatever happens, the core must not
-//! panic, must only ever write valid frames, and must end up closed or
-//! still answering.
+//! An input whose first byte is 0xF0 or more configures the session from
+//! its next bytes: the negotiated limits the server offers, the client's
+//! maximum message size and delivery buffer, and whether the handshake is
+//! scripted or fuzzed too (the server's bytes from the very first one).
+//! Other inputs get a scripted handshake with fixed limits (the corpus of
+//! earlier campaigns keeps its meaning). Then the input drives the session:
+//! it alternates server bytes (anything at all, read only while the core
+//! wants input, as a front end does), application commands, the passing of
+//! time, and the application taking its deliveries.
+//!
+//! Whatever happens, the core must not panic, must only ever write valid
+//! frames, must end up closed or still answering, and must never hold more
+//! than its bounds allow: the deliveries it handed out stay within the
+//! delivery buffer plus one message (and its decoded headers), and contents
+//! in progress within the buffer plus the maximum message size.
 
 use std::time::{Duration, Instant};
 
@@ -16,6 +26,37 @@ use crate::codec::method::*;
 use crate::codec::{Frame, FrameDecoder, Method, ReplyCode};
 use crate::testing::frames::{connection_start, connection_tune};
 use crate::testing::ServerHandshake;
+
+/// Takes the core's events; returns the buffer cost of the deliveries.
+fn drain(conn: &mut Connection) -> usize {
+    let mut cost = 0;
+    while let Some(event) = conn.poll_event() {
+        match event {
+            Event::Closed(_) => assert!(conn.is_closed(), "Closed event while not closed"),
+            Event::Delivery(d) => cost += d.buffer_cost(),
+            _ => {}
+        }
+    }
+    cost
+}
+
+/// The memory oracle: what the core holds stays within its bounds.
+fn check_bounds(conn: &Connection, held: usize, bound_held: usize, bound_partial: u64) {
+    assert_eq!(
+        conn.buffered_delivery_bytes(),
+        held,
+        "the core counts exactly the deliveries not yet released"
+    );
+    assert!(
+        held <= bound_held,
+        "{held} bytes of deliveries held, over the bound of {bound_held}"
+    );
+    assert!(
+        conn.partial <= bound_partial,
+        "{} bytes of contents in progress, over {bound_partial}",
+        conn.partial
+    );
+}
 
 fn server(conn: &mut Connection, frames: &[Frame], now: Instant) {
     let mut buf = BytesMut::new();
@@ -45,24 +86,84 @@ fn check_output(
     }
 }
 
+/// Whether `client_session` on `data` ever has channel 1 open (for seeds).
+#[cfg(test)]
+fn reaches_open(data: &[u8]) -> bool {
+    OPENED.with(|o| o.set(false));
+    client_session(data);
+    OPENED.with(|o| o.get())
+}
+
+#[cfg(test)]
+thread_local! {
+    static OPENED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The session's settings, from the input's first bytes or fixed.
+struct Setup {
+    tune: ConnectionTune,
+    max_message_size: u64,
+    delivery_buffer_bytes: usize,
+    scripted_handshake: bool,
+}
+
+impl Setup {
+    /// Reads the settings an input starting with 0xF0.. carries; returns them
+    /// and the rest of the input.
+    fn from_input(data: &[u8]) -> (Setup, &[u8]) {
+        let fixed = Setup {
+            tune: connection_tune(8, 4096, 5),
+            max_message_size: 64 * 1024,
+            delivery_buffer_bytes: 64 * 1024 * 1024,
+            scripted_handshake: true,
+        };
+        match data {
+            [mode @ 0xF0..=0xFF, cm, fm, hb, mm, db, rest @ ..] => (
+                Setup {
+                    tune: connection_tune(
+                        u16::from(*cm % 9),
+                        match fm % 4 {
+                            0 => 0,
+                            n => 4096 * u32::from(n),
+                        },
+                        u16::from(hb % 8),
+                    ),
+                    max_message_size: 256 * u64::from(*mm).max(1),
+                    delivery_buffer_bytes: 1024 * usize::from(*db),
+                    scripted_handshake: mode & 1 == 0,
+                },
+                rest,
+            ),
+            _ => (fixed, data),
+        }
+    }
+}
+
+/// Bytes of server input a front end reads at once here (the op's `arg`).
+const MAX_READ: usize = 255;
+
 /// Runs one fuzzed session. Panics on a bug.
 pub fn client_session(data: &[u8]) {
     let mut now = Instant::now();
-    let config = Config::from(crate::uri::ConnectionOptions {
-        max_message_size: 64 * 1024,
+    let (setup, data) = Setup::from_input(data);
+    let mut config = Config::from(crate::uri::ConnectionOptions {
+        max_message_size: setup.max_message_size,
         ..Default::default()
     });
+    config.delivery_buffer_bytes = setup.delivery_buffer_bytes;
     let mut conn = Connection::new(config, now);
     let mut out = BytesMut::new();
     let mut decoder = FrameDecoder::new(0);
     if let Some(header) = conn.take_transmit(now) {
         out.extend_from_slice(&header[8..]); // the protocol header is not a frame
     }
-    let handshake = ServerHandshake::new(connection_tune(8, 4096, 5)).with_start(ConnectionStart {
-        mechanisms: "PLAIN".into(),
-        ..connection_start()
-    });
-    server(&mut conn, &handshake.script(), now);
+    if setup.scripted_handshake {
+        let handshake = ServerHandshake::new(setup.tune.clone()).with_start(ConnectionStart {
+            mechanisms: "PLAIN".into(),
+            ..connection_start()
+        });
+        server(&mut conn, &handshake.script(), now);
+    }
     for _ in 0..2 {
         if let Ok((ch, _)) = conn.open_channel(now) {
             server(
@@ -80,18 +181,27 @@ pub fn client_session(data: &[u8]) {
     let mut input = BytesMut::new();
     let mut rest = data;
     let mut consumers = 0u32;
+    // Deliveries handed out and not yet taken by the "application".
+    let mut held = 0usize;
+    let bound_held = setup.delivery_buffer_bytes + setup.max_message_size as usize + 256 * 1024;
+    let bound_partial = setup.delivery_buffer_bytes as u64 + setup.max_message_size;
     while let Some((&op, tail)) = rest.split_first() {
         rest = tail;
         let arg = rest.first().copied().unwrap_or(0);
         let channel = u16::from(arg % 3); // 0, 1 or 2
         match op % 8 {
-            // Server bytes: the next `arg` bytes, as one read.
+            // Server bytes: the next `arg` bytes, as one read (while the
+            // core wants input; otherwise they wait, as in the socket).
             0..=2 => {
                 let payload = rest.get(1..).unwrap_or(&[]);
-                let n = usize::from(arg).min(payload.len());
+                let n = usize::from(arg).min(payload.len()).min(MAX_READ);
                 input.extend_from_slice(&payload[..n]);
                 rest = &payload[n..];
-                conn.handle_input(&mut input, now);
+                if conn.wants_input() {
+                    conn.handle_input(&mut input, now);
+                }
+                held += drain(&mut conn);
+                check_bounds(&conn, held, bound_held, bound_partial);
                 continue;
             }
             3 => {
@@ -128,14 +238,20 @@ pub fn client_session(data: &[u8]) {
                 let _ =
                     conn.publish_str(channel, "", "q", false, false, &Default::default(), &body);
             }
+            // Time passes; with an odd `arg` the application also takes
+            // every delivery it was handed.
             6 => {
                 now += Duration::from_millis(u64::from(arg) * 50);
                 conn.handle_timeout(now);
+                if arg & 1 == 1 {
+                    conn.release_deliveries(std::mem::take(&mut held));
+                }
             }
             _ => {
                 let _ = match arg % 4 {
                     0 => conn.close(ReplyCode::REPLY_SUCCESS, "bye", now).map(|_| ()),
                     1 => conn.update_secret(b"s", "r", now).map(|_| ()),
+                    3 => conn.open_channel(now).map(|_| ()),
                     _ => conn
                         .close_channel(channel, ReplyCode::REPLY_SUCCESS, "bye", now)
                         .map(|_| ()),
@@ -143,14 +259,15 @@ pub fn client_session(data: &[u8]) {
             }
         }
         rest = rest.get(1..).unwrap_or(&[]);
-        while let Some(event) = conn.poll_event() {
-            if let Event::Closed(_) = event {
-                assert!(conn.is_closed(), "Closed event while not closed");
-            }
+        #[cfg(test)]
+        if conn.channel_is_open(1) {
+            OPENED.with(|o| o.set(true));
         }
+        held += drain(&mut conn);
+        check_bounds(&conn, held, bound_held, bound_partial);
         check_output(&mut conn, &mut out, &mut decoder, now);
     }
-    while conn.poll_event().is_some() {}
+    drain(&mut conn);
     check_output(&mut conn, &mut out, &mut decoder, now);
     if conn.is_closed() {
         assert_eq!(
@@ -162,6 +279,66 @@ pub fn client_session(data: &[u8]) {
         assert!(
             conn.poll_timeout().is_some(),
             "an open connection has a heartbeat or close deadline"
+        );
+    }
+}
+
+/// An input for the configured mode with the handshake fuzzed: the
+/// server's handshake as raw reads, then a declare, a publish and time.
+pub fn fuzzed_handshake_seed() -> Vec<u8> {
+    let handshake = ServerHandshake::new(connection_tune(4, 8192, 2)).with_start(ConnectionStart {
+        mechanisms: "PLAIN".into(),
+        ..connection_start()
+    });
+    let mut server_bytes = BytesMut::new();
+    for f in handshake.script() {
+        f.encode(&mut server_bytes);
+    }
+    // Mode 0xF1: handshake fuzzed; channel_max 4, frame_max 8192, heartbeat 2,
+    // max message 64 KiB, delivery buffer 64 KiB.
+    let mut seed = vec![0xF1, 4, 2, 2, 255, 64];
+    for chunk in server_bytes.chunks(MAX_READ) {
+        seed.push(0); // op: server bytes
+        seed.push(chunk.len() as u8);
+        seed.extend_from_slice(chunk);
+    }
+    // Open a channel, answer it, declare, publish, let time pass.
+    seed.extend_from_slice(&[7, 3]);
+    let mut open_ok = BytesMut::new();
+    Frame::Method {
+        channel: 1,
+        method: ChannelOpenOk::default().into(),
+    }
+    .encode(&mut open_ok);
+    seed.push(0);
+    seed.push(open_ok.len() as u8);
+    seed.extend_from_slice(&open_ok);
+    seed.extend_from_slice(&[3, 1, 5, 1, 6, 41]);
+    seed
+}
+
+#[cfg(test)]
+mod tests {
+    /// The seed is in the corpus (`WRITE_SEEDS=1 cargo test` writes it).
+    #[test]
+    fn the_fuzzed_handshake_seed_is_in_the_corpus() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fuzz/corpus/client_session/seed-fuzzed-handshake"
+        );
+        let seed = super::fuzzed_handshake_seed();
+        if std::env::var_os("WRITE_SEEDS").is_some() {
+            std::fs::write(path, &seed).expect("write the seed");
+        }
+        assert_eq!(
+            std::fs::read(path).ok(),
+            Some(seed),
+            "run with WRITE_SEEDS=1"
+        );
+        super::client_session(&super::fuzzed_handshake_seed());
+        assert!(
+            super::reaches_open(&super::fuzzed_handshake_seed()),
+            "the seed gets past the handshake"
         );
     }
 }
