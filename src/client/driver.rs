@@ -2,13 +2,19 @@
 //! runs its timers, and hands the core's events to the waiting handles
 //! (`shared.rs`).
 //!
-//! What it still decides, none of it about the protocol: when to read
-//! (never while the core says [`wants_input`](proto::Connection::wants_input)
-//! is false, nor while a consumer's queue is full: back-pressure through
-//! TCP), and how long the last bytes of a connection that ended may take
-//! to leave (one second). Every rule (what to answer, which publishes a
+//! What the tokio front end still decides, none of it about the protocol:
+//! when to read (never while the core says
+//! [`wants_input`](proto::Connection::wants_input) is false, nor while a
+//! consumer's queue is full: back-pressure through TCP); how long the last
+//! bytes of a connection that ended may take to leave (one second); how
+//! many returned messages a `Returns` collector buffers (1024, then they
+//! are dropped with a warning); and what dropping a handle does (the last
+//! `Channel` closes its channel, a `Consumer` cancels itself, the last
+//! `Connection` closes it: API policies, carried out through the core's
+//! commands). Every protocol rule (what to answer, which publishes a
 //! confirm settles, which consumer ended, which channel id is free, how
-//! much a consumer may buffer) comes from the core.
+//! much a consumer may buffer, when a request or the heartbeat times out,
+//! what a cancelled request leaves behind) comes from the core.
 //!
 //! Two tasks share the core behind a mutex (never held across an await):
 //! the reader feeds received bytes and timeouts to the core and dispatches
