@@ -226,65 +226,6 @@ async fn a_publisher_waiting_on_a_server_that_does_not_read_is_released_when_the
 }
 
 #[tokio::test(start_paused = true)]
-async fn the_delivery_buffer_bounds_what_a_client_holds_for_a_slow_application() {
-    // 1 MiB messages to a no-ack consumer whose queue could hold 1000 of
-    // them: the connection's 4 MiB delivery buffer is what stops the reader.
-    const MIB: usize = 1 << 20;
-    let (conn, mut peer) = pair(
-        0,
-        |c| {
-            c.delivery_buffer_bytes = 4 * MIB;
-            c.options.heartbeat = Some(0);
-        },
-        64 * 1024,
-    )
-    .await;
-    let ch = peer.open_channel(&conn).await;
-    let options = BasicConsumeOptions {
-        no_ack: true,
-        capacity: Some(1000),
-        ..Default::default()
-    };
-    let mut consumer = peer.consume(&ch, options).await;
-    let tag = consumer.tag().to_string();
-    let channel = ch.id();
-    let sender = tokio::spawn(async move {
-        for n in 1..=32u64 {
-            let mut body = vec![0u8; MIB];
-            body[..8].copy_from_slice(&n.to_be_bytes());
-            // In frames of at most the negotiated 128 KiB.
-            let mut delivery = vec![frames::method(channel, frames::basic_deliver(&tag, n))];
-            delivery.extend(frames::content(
-                channel,
-                frames::BASIC,
-                Default::default(),
-                &body,
-                131_072,
-            ));
-            peer.send(&delivery).await;
-        }
-        peer
-    });
-    // With the clock paused, this sleep ends only when every task waits:
-    // the client has stopped reading and the sender is stuck on the pipe.
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    let held = conn.buffered_delivery_bytes();
-    assert!(held >= 4 * MIB, "the buffer filled: {held}");
-    assert!(
-        held <= 5 * MIB + 4096,
-        "at most the buffer and one message: {held}"
-    );
-    assert!(consumer.len() <= 5, "{} queued", consumer.len());
-    assert!(!sender.is_finished(), "the server is held back");
-    for n in 1..=32u64 {
-        let d = bounded("delivery", consumer.recv()).await.unwrap();
-        assert_eq!(&d.body[..8], &n.to_be_bytes());
-        assert!(conn.buffered_delivery_bytes() <= 5 * MIB + 4096);
-    }
-    bounded("sender", sender).await.unwrap();
-}
-
-#[tokio::test(start_paused = true)]
 async fn a_cancelled_open_channel_closes_the_channel_once_open() {
     let (conn, mut peer) = pair(0, |_| {}, 1 << 20).await;
     {
