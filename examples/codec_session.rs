@@ -311,7 +311,7 @@ pub fn run(url: &str, log: &mut dyn FnMut(String)) -> Result<Summary, Box<dyn Er
         frame_max,
         queue: declared.queue.to_string(),
         body: received.freeze(),
-        properties: *header.properties,
+        properties: header.properties.into_inner(),
     })
 }
 

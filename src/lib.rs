@@ -45,7 +45,8 @@ pub mod uri;
 pub use bytes::Bytes;
 pub use client::*;
 pub use codec::{
-    BasicProperties, FieldTable, FieldValue, LongStr, ReplyCode, ShortStr, ShortStrTooLong,
+    BasicProperties, FieldTable, FieldValue, LongStr, Properties, ReplyCode, ShortStr,
+    ShortStrTooLong,
 };
 pub use error::{CloseReason, Endpoint, Error, Initiator, TimeoutKind};
 pub use proto::Returned;

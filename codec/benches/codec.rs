@@ -39,6 +39,10 @@ fn publish(body: Bytes) -> impl Fn(&mut BytesMut) {
 }
 
 fn deliver(body: Bytes) -> impl Fn(&mut BytesMut) {
+    deliver_with(body, BasicProperties::default().with_delivery_mode(2))
+}
+
+fn deliver_with(body: Bytes, props: BasicProperties) -> impl Fn(&mut BytesMut) {
     let method = std::cell::RefCell::new(BasicDeliver {
         consumer_tag: ShortStr::from_static("amq.ctag-Zq1xYp5kL2mE8wQ0nB7vRg"),
         delivery_tag: 0,
@@ -46,7 +50,6 @@ fn deliver(body: Bytes) -> impl Fn(&mut BytesMut) {
         routing_key: ShortStr::from_static("bench.key"),
         ..Default::default()
     });
-    let props = BasicProperties::default().with_delivery_mode(2);
     move |buf: &mut BytesMut| {
         let mut method = method.borrow_mut();
         method.delivery_tag += 1;
@@ -179,7 +182,12 @@ fn main() {
         Case {
             name: "deliver 16 B",
             messages: 20_000,
-            encode: Box::new(deliver(body16)),
+            encode: Box::new(deliver(body16.clone())),
+        },
+        Case {
+            name: "deliver 16 B, no properties",
+            messages: 20_000,
+            encode: Box::new(deliver_with(body16, BasicProperties::default())),
         },
         Case {
             name: "deliver 4 KiB",

@@ -4,6 +4,7 @@ use bytes::{BufMut, Bytes, BytesMut};
 
 use crate::error::DecodeError;
 use crate::method::BasicProperties;
+use crate::properties::Properties;
 use crate::types::Reader;
 
 /// The payload of a content header frame.
@@ -18,9 +19,10 @@ pub struct ContentHeader {
     pub weight: u16,
     /// Total size of the body frames that follow.
     pub body_size: u64,
-    /// The properties. Boxed: they are large (14 optional values), and a
-    /// decoded frame moves several times on its way to the caller.
-    pub properties: Box<BasicProperties>,
+    /// The properties: boxed when any is set (they are large: 14 optional
+    /// values, and a decoded frame moves several times on its way to the
+    /// caller), nothing allocated when none is.
+    pub properties: Properties,
 }
 
 impl ContentHeader {
@@ -30,7 +32,7 @@ impl ContentHeader {
             class_id: 60,
             weight: 0,
             body_size,
-            properties: Box::new(properties),
+            properties: Properties::new(properties),
         }
     }
 
@@ -41,8 +43,16 @@ impl ContentHeader {
         let header = (|| {
             let weight = r.short().map_err(|e| e.in_field("weight"))?;
             let body_size = r.longlong().map_err(|e| e.in_field("body-size"))?;
-            let mut properties = Box::<BasicProperties>::default();
-            properties.decode_into(&mut r)?;
+            // No property flag set (most small messages): nothing to allocate.
+            let flags_at = Self::BASIC_FIXED_LEN;
+            let properties = if payload.get(flags_at..flags_at + 2) == Some(&[0, 0][..]) {
+                r.short().map_err(|e| e.in_field("property-flags"))?;
+                Properties::default()
+            } else {
+                let mut properties = Box::<BasicProperties>::default();
+                properties.decode_into(&mut r)?;
+                Properties::from_box(properties)
+            };
             r.finish()?;
             Ok(ContentHeader {
                 class_id,

@@ -4331,6 +4331,24 @@ pub struct BasicProperties {
 }
 
 impl BasicProperties {
+    /// No property set.
+    pub const EMPTY: BasicProperties = BasicProperties {
+        content_type: None,
+        content_encoding: None,
+        headers: None,
+        delivery_mode: None,
+        priority: None,
+        correlation_id: None,
+        reply_to: None,
+        expiration: None,
+        message_id: None,
+        timestamp: None,
+        message_type: None,
+        user_id: None,
+        app_id: None,
+        cluster_id: None,
+    };
+
     /// Sets `content-type`.
     pub fn with_content_type(mut self, value: ShortStr) -> Self {
         self.content_type = Some(value);

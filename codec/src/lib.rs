@@ -53,6 +53,7 @@ mod frame;
 mod generated;
 pub mod method;
 mod properties;
+pub use properties::Properties;
 pub mod raw;
 mod reply;
 pub mod spec_info;

@@ -118,7 +118,7 @@ pub fn content_header() -> impl Strategy<Value = ContentHeader> {
             class_id,
             weight,
             body_size,
-            properties: Box::new(properties),
+            properties: crate::Properties::new(properties),
         },
     )
 }

@@ -39,7 +39,7 @@ proptest! {
         let header = ContentHeader::basic(0, props.clone());
         let mut buf = BytesMut::new();
         header.encode(&mut buf);
-        let back: BasicProperties = *ContentHeader::decode(buf.freeze()).unwrap().properties;
+        let back: BasicProperties = ContentHeader::decode(buf.freeze()).unwrap().properties.into_inner();
         prop_assert_eq!(back, props);
     }
 

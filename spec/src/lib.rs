@@ -1099,6 +1099,14 @@ fn gen_properties(o: &mut String, c: &Class) -> Result<(), String> {
         );
     }
     o.push_str("}\n\nimpl BasicProperties {\n");
+    // No property set, as a constant (messages without properties share it).
+    o.push_str(
+        "    /// No property set.\n    pub const EMPTY: BasicProperties = BasicProperties {\n",
+    );
+    for f in &c.properties {
+        let _ = writeln!(o, "        {}: None,", property_ident(&f.name));
+    }
+    o.push_str("    };\n\n");
     // Builders.
     for f in &c.properties {
         let tg = type_gen(&f.ty)?;

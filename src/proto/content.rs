@@ -7,7 +7,7 @@
 
 use bytes::{Bytes, BytesMut};
 
-use crate::codec::{BasicProperties, ContentHeader, Method, ReplyCode};
+use crate::codec::{ContentHeader, Method, Properties, ReplyCode};
 
 /// Body frames kept as they arrived before they are joined.
 const MAX_PARTS: usize = 16;
@@ -33,7 +33,7 @@ impl Violation {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Content {
     pub(crate) method: Method,
-    pub(crate) properties: Box<BasicProperties>,
+    pub(crate) properties: Properties,
     pub(crate) body: Bytes,
 }
 
@@ -50,7 +50,7 @@ pub(crate) enum Assembly {
     /// Header arrived; body frames until `remaining` is 0.
     Body {
         method: Method,
-        properties: Box<BasicProperties>,
+        properties: Properties,
         parts: Vec<Bytes>,
         /// After [`MAX_PARTS`] frames, the body so far, grown as frames come.
         joined: Option<BytesMut>,

@@ -5,7 +5,7 @@ use std::ops::RangeInclusive;
 
 use bytes::Bytes;
 
-use crate::codec::{BasicProperties, Method, ReplyCode, ShortStr};
+use crate::codec::{Method, Properties, ReplyCode, ShortStr};
 use crate::error::Error;
 
 /// Identifies a request whose reply arrives later as [`Event::Completed`].
@@ -37,8 +37,8 @@ pub struct Delivery {
     pub exchange: ShortStr,
     /// Routing key it was published with.
     pub routing_key: ShortStr,
-    /// Its properties (boxed: they are large, and messages move through queues).
-    pub properties: Box<BasicProperties>,
+    /// Its properties (boxed when any is set; nothing allocated when none is).
+    pub properties: Properties,
     /// Its body (a slice of the read buffer when it came in one frame).
     pub body: Bytes,
 }
@@ -77,8 +77,8 @@ pub struct GetMessage {
     pub routing_key: ShortStr,
     /// Messages left in the queue.
     pub message_count: u32,
-    /// Its properties (boxed: they are large, and messages move through queues).
-    pub properties: Box<BasicProperties>,
+    /// Its properties (boxed when any is set; nothing allocated when none is).
+    pub properties: Properties,
     /// Its body.
     pub body: Bytes,
 }
@@ -94,8 +94,8 @@ pub struct Returned {
     pub exchange: ShortStr,
     /// Routing key it was published with.
     pub routing_key: ShortStr,
-    /// Its properties (boxed: they are large, and messages move through queues).
-    pub properties: Box<BasicProperties>,
+    /// Its properties (boxed when any is set; nothing allocated when none is).
+    pub properties: Properties,
     /// Its body.
     pub body: Bytes,
 }
