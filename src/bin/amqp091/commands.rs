@@ -139,6 +139,7 @@ async fn command(ch: &Channel, command: Command, out: &mut Out) -> Result<(), Fa
             count_line(out, &a.queue, n, "purged")
         }
         Command::Frames(_) => Err(Failure::msg("frames needs no broker")),
+        Command::Conform { .. } => Err(Failure::msg("conform runs on its own session")),
     }
 }
 
