@@ -93,7 +93,7 @@ pub enum Kind {
 #[derive(Clone, Copy)]
 pub struct Entry {
     /// `class/method/field/rule` (spec rules), or `framing/...`,
-    /// `extensions/...`, `confirm/...`.
+    /// `extensions/...`, `confirm/...`, `semantics/...`.
     pub key: &'static str,
     /// The file it lives in (`connection`, ..., `framing`, `extensions`).
     pub class: &'static str,
@@ -107,7 +107,10 @@ impl Entry {
     /// Whether the entry is one of the XML's `<rule>`s (not a framing or
     /// extension check).
     pub fn is_spec_rule(&self) -> bool {
-        !matches!(self.class, "framing" | "extensions" | "confirm")
+        !matches!(
+            self.class,
+            "framing" | "extensions" | "confirm" | "semantics"
+        )
     }
 }
 
