@@ -39,6 +39,8 @@ install_garagemq() {
 start() {
   if answers; then echo "garagemq.sh: something already answers on 127.0.0.1:$port"; return 0; fi
   install_garagemq
+  # A fresh database every start: conformance runs begin from the same state.
+  rm -rf "$dir/db"
   mkdir -p "$dir/db"
   # The packaged config with our ports, address and database path.
   sed -e "s|^\(  port:\) 5672|\1 $port|" \
@@ -61,7 +63,12 @@ start() {
 
 stop() {
   [ -f "$dir/pid" ] || { echo "garagemq.sh: not started by this script"; return 0; }
-  kill "$(cat "$dir/pid")" 2>/dev/null || true
+  local pid; pid=$(cat "$dir/pid")
+  kill "$pid" 2>/dev/null || true
+  # Wait until it has let go of its database lock.
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  # A GarageMQ whose AMQP listener died may ignore TERM.
+  kill -9 "$pid" 2>/dev/null || true
   rm -f "$dir/pid"
 }
 

@@ -204,6 +204,25 @@ pub fn stable(report: &Report, s: &str) -> String {
     for prefix in ["amq.gen-", "amq.ctag-", "amq.rabbitmq.reply-to."] {
         out = mask_after(&out, prefix);
     }
+    mask_timestamp_tags(&out)
+}
+
+/// Server-generated consumer tags of the form `<digits>_<n>` (GarageMQ's
+/// `<unix time>_<n>`) lose their digits.
+fn mask_timestamp_tags(s: &str) -> String {
+    let key = "consumer-tag=\"";
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find(key) {
+        out.push_str(&rest[..i + key.len()]);
+        rest = &rest[i + key.len()..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && rest[digits..].starts_with('_') {
+            out.push('*');
+            rest = &rest[digits..];
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -283,7 +302,15 @@ pub fn markdown(report: &Report) -> String {
                 let _ = writeln!(body, "note: {n}");
             }
             for f in &r.frames {
-                let _ = writeln!(body, "  {f}");
+                // Server properties: machine names, and some brokers order them at random.
+                match f.find(" connection.start version-major") {
+                    Some(i) => {
+                        let _ = writeln!(body, "  {} connection.start (arguments elided)", &f[..i]);
+                    }
+                    None => {
+                        let _ = writeln!(body, "  {f}");
+                    }
+                }
             }
             let _ = writeln!(s, "```\n{}```", stable(report, &body));
         }

@@ -5,7 +5,9 @@
 
 use std::time::{Duration, Instant};
 
-use amqp091_codec::method::{ChannelCloseOk, ConnectionClose, ExchangeDelete, QueueDelete};
+use amqp091_codec::method::{
+    ChannelCloseOk, ConnectionClose, ExchangeDelete, QueueDeclare, QueueDelete,
+};
 use amqp091_codec::Method;
 
 use crate::catalogue::{Entry, Kind, Needs};
@@ -133,9 +135,27 @@ impl Report {
     }
 }
 
-/// Connects, completes the handshake and closes: what the broker announces.
+/// Connects, completes the handshake, declares an exclusive queue (a broker
+/// that accepts connections but no longer answers methods has stopped
+/// answering too) and closes: what the broker announces.
 pub async fn probe(target: &Target, timeout: Duration) -> Result<ServerInfo, SessionError> {
     let mut s = Session::open(target, timeout, &HandshakeOptions::default()).await?;
+    s.open_channel(1, timeout).await?;
+    let declare = QueueDeclare {
+        queue: short(&format!("{}.probe", new_run_id())),
+        exclusive: true,
+        ..Default::default()
+    };
+    s.send_method(1, &declare.into()).await?;
+    match s.next_method(timeout).await? {
+        Method::QueueDeclareOk(_) => {}
+        other => {
+            return Err(SessionError::Handshake(format!(
+                "the probe's queue.declare got {}",
+                other.name()
+            )))
+        }
+    }
     let _ = s
         .send_method(
             0,

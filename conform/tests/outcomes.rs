@@ -117,6 +117,15 @@ async fn serve(mut sock: TcpStream, script: &Script, refuse: bool) -> std::io::R
                 return Ok(());
             }
             Method::ChannelCloseOk(_) => None,
+            Method::QueueDeclare(d) if d.exclusive && d.queue.as_bytes().ends_with(b".probe") => {
+                Some(
+                    amqp091_codec::method::QueueDeclareOk {
+                        queue: d.queue.clone(),
+                        ..Default::default()
+                    }
+                    .into(),
+                )
+            }
             other => (script.respond)(channel, other),
         };
         if let Some(reply) = reply {

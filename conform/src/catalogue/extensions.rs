@@ -66,15 +66,13 @@ pub(crate) const ENTRIES: &[Entry] = &[
             let q = s.queue("q");
             s.channel(1).declare_queue(1, &q);
             consume(s, 1, &q, "c1");
-            s.channel(2)
-                .send(
-                    2,
-                    QueueDelete {
-                        queue: short(&q),
-                        ..Default::default()
-                    },
-                )
-                .expect_method(1, "basic.cancel");
+            // Deleted from another connection, so that the cancel is the only frame here.
+            let delete = QueueDelete {
+                queue: short(&q),
+                ..Default::default()
+            };
+            s.on(1).channel(1).call(1, delete, "queue.delete-ok");
+            s.on(0).expect_method(1, "basic.cancel");
         },
     ),
     scenario_if(
