@@ -131,6 +131,13 @@ pub enum Command {
     /// Dissect raw AMQP bytes (one direction of a TCP stream) from FILE or stdin.
     #[command(after_help = FRAMES_HELP)]
     Frames(FramesArgs),
+    /// Check a broker against every rule of the 0-9-1 spec (`amqp091 conform --help`).
+    #[command(disable_help_flag = true)]
+    Conform {
+        /// URL and options, parsed by the conformance runner (amqp091-conform).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 /// The JSON shape of a message, for the help of `get` and `consume`.

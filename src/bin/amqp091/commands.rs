@@ -253,6 +253,7 @@ async fn command(
             count_line(out, &a.queue, n, "purged")
         }
         Command::Frames(_) => Err(Failure::msg("frames needs no broker")),
+        Command::Conform { .. } => Err(Failure::msg("conform runs on its own session")),
     }
 }
 

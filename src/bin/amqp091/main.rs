@@ -31,6 +31,7 @@ fn main() -> ExitCode {
     let mut out = Out::new(cli.json);
     let result = match &cli.command {
         Command::Frames(a) => frames::run(a, &mut out),
+        Command::Conform { args } => return ExitCode::from(amqp091_conform::cli::main(args)),
         _ => broker(cli, &mut out),
     };
     match result {
