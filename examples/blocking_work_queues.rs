@@ -37,8 +37,11 @@ pub fn run(url: &str) -> Result<Vec<usize>, Error> {
     for id in 0..2 {
         let ch = conn.open_channel()?;
         ch.basic_qos(1, Default::default())?;
-        let mut consumer =
-            ch.basic_consume("task_queue", BasicConsumeOptions::default(), FieldTable::new())?;
+        let mut consumer = ch.basic_consume(
+            "task_queue",
+            BasicConsumeOptions::default(),
+            FieldTable::new(),
+        )?;
         workers.push(std::thread::spawn(move || {
             let mut done = 0;
             // Done once no task came for half a second.
