@@ -323,3 +323,46 @@ fn a_refused_connection_is_an_io_error_and_a_bad_url_a_uri_error() {
     let err = Connection::connect("http://nope").unwrap_err();
     assert!(matches!(err, Error::Uri(_)), "{err:?}");
 }
+
+/// amqps:// against the private RabbitMQ's TLS listener (see tests/tls.rs):
+/// a large message (several TLS records and frames) both ways while the
+/// reader and writer threads share the session, and a wrong CA refused.
+#[cfg(feature = "rustls")]
+#[test]
+fn amqps_with_the_blocking_client() {
+    let _ = common::broker_url();
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/rabbitmq/tls");
+    assert!(
+        dir.join("ca.pem").exists() && TcpStream::connect("127.0.0.1:5671").is_ok(),
+        "needs the private RabbitMQ's TLS listener: scripts/broker.sh start"
+    );
+    let mut o = ConnectionOptions::from_url("amqps://guest:guest@localhost:5671/%2f").unwrap();
+    o.ca_file = Some(dir.join("ca.pem"));
+    let conn = Connection::connect_with(o.clone()).expect("TLS connect");
+    let ch = conn.open_channel().unwrap();
+    let exclusive = QueueDeclareOptions {
+        exclusive: true,
+        ..Default::default()
+    };
+    let q = ch
+        .queue_declare("", exclusive, FieldTable::new())
+        .unwrap()
+        .name;
+    let body = vec![7u8; 300_000];
+    ch.confirm_select(NoWait::default()).unwrap();
+    let c = ch
+        .basic_publish("", &q, Default::default(), &Default::default(), &body)
+        .unwrap();
+    assert_eq!(c.wait().unwrap(), Confirm::Ack);
+    let mut consumer = ch
+        .basic_consume(&q, BasicConsumeOptions::default(), FieldTable::new())
+        .unwrap();
+    let d = consumer.recv_timeout(Duration::from_secs(30)).unwrap();
+    assert_eq!(d.body.len(), body.len());
+    d.ack(Default::default()).unwrap();
+    conn.close().unwrap();
+    // Verification against another name fails.
+    o.server_name = Some("not-the-broker.example".into());
+    let err = Connection::connect_with(o).unwrap_err();
+    assert!(matches!(err, Error::Tls { .. }), "{err:?}");
+}

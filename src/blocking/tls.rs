@@ -142,7 +142,7 @@ impl TlsTransport {
         }
         let _order = lock(&self.tx);
         drop(session);
-        (&self.tcp).write_all(&out)
+        Write::write_all(&mut &self.tcp, &out)
     }
 }
 
@@ -174,7 +174,7 @@ impl Transport for TlsTransport {
                 Err(e) => return Err(e),
             }
             let Rx { raw, pending } = &mut *rx;
-            let n = (&self.tcp).read(raw)?;
+            let n = Read::read(&mut &self.tcp, raw)?;
             if n == 0 {
                 return Ok(0);
             }
