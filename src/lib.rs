@@ -2,7 +2,10 @@
 //!
 //! An AMQP 0-9-1 client for RabbitMQ and other brokers.
 //!
-//! * [`Connection`], [`Channel`], [`Consumer`]: the tokio client.
+//! * `Connection`, `Channel`, `Consumer`: the tokio client (feature
+//!   `tokio`, on by default).
+//! * `blocking`: the same API without a runtime, on std threads (feature
+//!   `blocking`; with `default-features = false` no tokio is compiled).
 //! * [`proto`]: the protocol core, a sans-IO state machine (bytes and time
 //!   in; bytes, events and completions out) that holds every protocol rule.
 //! * [`codec`]: the wire codec ([`amqp091_codec`]).
@@ -32,9 +35,12 @@
 
 pub use amqp091_codec as codec;
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 #[cfg(feature = "cli")]
 #[doc(hidden)]
 pub mod cli;
+#[cfg(feature = "tokio")]
 mod client;
 mod error;
 pub mod proto;
@@ -43,6 +49,7 @@ pub mod testing;
 pub mod uri;
 
 pub use bytes::Bytes;
+#[cfg(feature = "tokio")]
 pub use client::*;
 pub use codec::{
     BasicProperties, FieldTable, FieldValue, LongStr, Properties, ReplyCode, ShortStr,

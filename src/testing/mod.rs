@@ -31,8 +31,10 @@
 //! ```
 
 pub mod frames;
+#[cfg(feature = "tokio")]
 pub mod peer;
 pub mod server;
 
+#[cfg(feature = "tokio")]
 pub use peer::Peer;
 pub use server::{HandshakeError, ServerHandshake};
