@@ -131,6 +131,8 @@ pub enum Command {
     /// Dissect raw AMQP bytes (one direction of a TCP stream) from FILE or stdin.
     #[command(after_help = FRAMES_HELP)]
     Frames(FramesArgs),
+    /// Load test (PerfTest-style): producers, consumers, rates, latencies; checks every message.
+    Perf(Box<crate::perf::args::PerfArgs>),
 }
 
 /// The JSON shape of a message, for the help of `get` and `consume`.
@@ -507,7 +509,7 @@ pub fn parse_entry(s: &str) -> Result<TableEntry, String> {
 
 /// Parses a duration: a (fractional) number of seconds, or one with a
 /// unit: `ms`, `s`, `m`.
-fn parse_duration(s: &str) -> Result<Duration, String> {
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let (number, scale) = if let Some(n) = s.strip_suffix("ms") {
         (n, 0.001)
     } else if let Some(n) = s.strip_suffix('s') {
