@@ -13,6 +13,9 @@ mod publish_subscribe;
 #[path = "../examples/publisher_confirms.rs"]
 mod publisher_confirms;
 #[allow(dead_code)]
+#[path = "../examples/redis_pubsub.rs"]
+mod redis_pubsub;
+#[allow(dead_code)]
 #[path = "../examples/routing.rs"]
 mod routing;
 #[allow(dead_code)]
@@ -120,4 +123,24 @@ async fn streams_merge_two_consumers_and_ack_every_delivery() {
         .collect();
     want.sort();
     assert_eq!(got, want);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_pubsub_delivers_what_redis_would_for_channels_and_globs() {
+    let got = bounded(redis_pubsub::run(&common::broker_url()))
+        .await
+        .unwrap();
+    assert_eq!(
+        got,
+        [
+            "message news.tech rust 2.0",
+            "pmessage news.* news.tech rust 2.0",
+            "pmessage news.* news.sport.f1 pole",
+            "pmessage h?llo hello hi",
+            "pmessage h?llo hallo hoi",
+            "message end 1",
+            "pmessage news.* news.tech again",
+            "message end 2",
+        ]
+    );
 }

@@ -138,6 +138,8 @@ pub enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Load test (PerfTest-style): producers, consumers, rates, latencies; checks every message.
+    Perf(Box<crate::perf::args::PerfArgs>),
 }
 
 /// The JSON shape of a message, for the help of `get` and `consume`.
@@ -514,7 +516,7 @@ pub fn parse_entry(s: &str) -> Result<TableEntry, String> {
 
 /// Parses a duration: a (fractional) number of seconds, or one with a
 /// unit: `ms`, `s`, `m`.
-fn parse_duration(s: &str) -> Result<Duration, String> {
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let (number, scale) = if let Some(n) = s.strip_suffix("ms") {
         (n, 0.001)
     } else if let Some(n) = s.strip_suffix('s') {

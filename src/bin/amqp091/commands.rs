@@ -65,7 +65,7 @@ pub async fn run(cli: Cli, out: &mut Out) -> Result<(), Failure> {
 
 /// The options of the URL (`--url`, `AMQP_URL` or `--url-file`), with the
 /// password of `--password-file` and the global options applied.
-fn connection_options(cli: &Cli) -> Result<ConnectionOptions, Failure> {
+pub(crate) fn connection_options(cli: &Cli) -> Result<ConnectionOptions, Failure> {
     let mut options = match &cli.url_file {
         Some(path) => ConnectionOptions::from_url(&first_line(path, "URL")?)?,
         None => ConnectionOptions::from_url(&cli.url)?,
@@ -112,13 +112,13 @@ fn first_line(path: &Path, what: &str) -> Result<String, Failure> {
 }
 
 /// SIGINT and SIGTERM, as they come.
-struct Signals {
+pub(crate) struct Signals {
     int: Signal,
     term: Signal,
 }
 
 impl Signals {
-    fn new() -> Result<Signals, Failure> {
+    pub(crate) fn new() -> Result<Signals, Failure> {
         let listen =
             |kind| signal(kind).map_err(|e| Failure::msg(format!("cannot handle signals: {e}")));
         Ok(Signals {
@@ -128,7 +128,7 @@ impl Signals {
     }
 
     /// The next signal.
-    async fn recv(&mut self) -> Interrupt {
+    pub(crate) async fn recv(&mut self) -> Interrupt {
         tokio::select! {
             Some(()) = self.int.recv() => Interrupt::Int,
             Some(()) = self.term.recv() => Interrupt::Term,
@@ -254,6 +254,7 @@ async fn command(
         }
         Command::Frames(_) => Err(Failure::msg("frames needs no broker")),
         Command::Conform { .. } => Err(Failure::msg("conform runs on its own session")),
+        Command::Perf(_) => Err(Failure::msg("perf opens its own connections")),
     }
 }
 

@@ -2,7 +2,8 @@
 //!
 //! * `publish`, `get`, `consume`: messages, as text or JSON lines (`--json`);
 //! * `declare`, `delete`, `bind`, `unbind`, `purge`: exchanges and queues;
-//! * `frames`: a dissector of raw AMQP bytes, no broker needed.
+//! * `frames`: a dissector of raw AMQP bytes, no broker needed;
+//! * `perf`: a load generator that checks every message it receives.
 //!
 //! The broker is `--url`, else `$AMQP_URL`, else
 //! `amqp://guest:guest@localhost:5672/%2f`. A failure is one line on
@@ -14,6 +15,7 @@
 mod args;
 mod commands;
 mod frames;
+mod perf;
 mod stdout;
 
 use amqp091::cli::output;
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Frames(a) => frames::run(a, &mut out),
         Command::Conform { args } => return ExitCode::from(amqp091_conform::cli::main(args)),
+        Command::Perf(_) => perf::main(cli, &mut out),
         _ => broker(cli, &mut out),
     };
     match result {
