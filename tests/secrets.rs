@@ -1,6 +1,8 @@
 //! The password never appears in logs (at any level), errors or `Debug`
-//! output. A subscriber records every span field and event at TRACE level
-//! while connections are made, used, refused and closed.
+//! output (the options', the core's with its start-ok waiting), nor in the
+//! errors of malformed URLs or the CLI's stderr. A subscriber records every
+//! span field and event at TRACE level while connections are made, used,
+//! refused and closed.
 
 mod common;
 
@@ -121,7 +123,36 @@ async fn the_password_is_never_logged_or_printed() {
     let mut with_secret = base;
     with_secret.password = PASSWORD.to_string();
     outputs.push(format!("{with_secret:?}"));
-    outputs.push(format!("{:?}", amqp091::proto::Config::from(with_secret)));
+    outputs.push(format!(
+        "{:?}",
+        amqp091::proto::Config::from(with_secret.clone())
+    ));
+    // The protocol core, with the start-ok (and the password) waiting to be written.
+    let mut core = amqp091::proto::Connection::new(with_secret.into(), std::time::Instant::now());
+    let mut start = amqp091::testing::frames::encode(&[amqp091::testing::frames::method(
+        0,
+        amqp091::testing::frames::connection_start(),
+    )]);
+    core.handle_input(&mut start, std::time::Instant::now());
+    assert!(
+        core.pending_transmit() > 0,
+        "the start-ok waits to be written"
+    );
+    outputs.push(format!("{core:?}"));
+
+    // Malformed URLs that carry a password: no part of it in the error.
+    for url in [
+        format!("amqp://guest:{PASSWORD}@"),
+        format!("amqp://guest:{PASSWORD}@host:notaport/"),
+        format!("amqp://guest:{PASSWORD}@[::1/"),
+        format!("amqp://guest:{PASSWORD}@host/v?heartbeat=x"),
+        format!("amqp://localhost:/{PASSWORD}@127.0.0.1"),
+        format!("http://guest:{PASSWORD}@host/"),
+    ] {
+        if let Err(e) = ConnectionOptions::from_url(&url) {
+            outputs.push(format!("{e} {e:?}"));
+        }
+    }
 
     let log = recorder.text();
     assert!(
@@ -133,5 +164,33 @@ async fn the_password_is_never_logged_or_printed() {
     assert!(!log.contains(PASSWORD), "password in the logs:\n{log}");
     for out in outputs {
         assert!(!out.contains(PASSWORD), "password in output: {out}");
+    }
+}
+
+/// The CLI's one-line error for a refused login, and for a URL it cannot
+/// parse, say nothing of the password.
+#[cfg(feature = "cli")]
+#[test]
+fn the_cli_never_prints_the_password() {
+    let base = ConnectionOptions::from_url(&common::broker_url()).unwrap();
+    for url in [
+        format!(
+            "amqp://{}:{PASSWORD}@{}:{}/%2f",
+            base.username, base.host, base.port
+        ),
+        format!("amqp://guest:{PASSWORD}@host:notaport/"),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_amqp091"))
+            .args(["--url", &url, "--timeout", "10", "declare", "queue", "x"])
+            .output()
+            .expect("run amqp091");
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stderr.contains("error"), "{stderr}");
+        assert!(
+            !stderr.contains(PASSWORD) && !stdout.contains(PASSWORD),
+            "{stderr}"
+        );
     }
 }
