@@ -43,6 +43,9 @@ pub mod cli;
 #[cfg(feature = "tokio")]
 mod client;
 mod error;
+#[cfg(any(feature = "tokio", feature = "blocking"))]
+mod methods;
+mod options;
 pub mod proto;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
@@ -56,5 +59,6 @@ pub use codec::{
     ShortStrTooLong,
 };
 pub use error::{CloseReason, Endpoint, Error, Initiator, TimeoutKind};
+pub use options::*;
 pub use proto::Returned;
 pub use uri::{AuthMechanism, ConnectionOptions, UriError};

@@ -8,6 +8,7 @@ use bytes::Bytes;
 
 use crate::codec::method::*;
 use crate::codec::{BasicProperties, FieldTable, Method, ReplyCode, ShortStr};
+use crate::methods;
 use crate::proto::Reply;
 use crate::Error;
 
@@ -65,10 +66,6 @@ impl std::fmt::Debug for Channel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Channel").field("id", &self.id).finish()
     }
-}
-
-fn short(s: &str, what: &str) -> Result<ShortStr, Error> {
-    ShortStr::copy_from_str(s).map_err(|e| Error::InvalidArgument(format!("{what}: {e}")))
 }
 
 impl Channel {
@@ -151,35 +148,14 @@ impl Channel {
         options: ExchangeDeclareOptions,
         arguments: FieldTable,
     ) -> Result<(), Error> {
-        self.call(
-            ExchangeDeclare {
-                exchange: short(name, "exchange name")?,
-                kind: short(kind, "exchange type")?,
-                passive: options.passive,
-                durable: options.durable,
-                auto_delete: options.auto_delete,
-                internal: options.internal,
-                no_wait: options.no_wait,
-                arguments,
-                ..Default::default()
-            }
-            .into(),
-        )
-        .map(|_| ())
+        self.call(methods::exchange_declare(name, kind, options, arguments)?)
+            .map(|_| ())
     }
 
     /// Deletes an exchange.
     pub fn exchange_delete(&self, name: &str, options: ExchangeDeleteOptions) -> Result<(), Error> {
-        self.call(
-            ExchangeDelete {
-                exchange: short(name, "exchange name")?,
-                if_unused: options.if_unused,
-                no_wait: options.no_wait,
-                ..Default::default()
-            }
-            .into(),
-        )
-        .map(|_| ())
+        self.call(methods::exchange_delete(name, options)?)
+            .map(|_| ())
     }
 
     /// Binds exchange `destination` to `source` (a RabbitMQ extension).
@@ -191,18 +167,9 @@ impl Channel {
         options: NoWait,
         arguments: FieldTable,
     ) -> Result<(), Error> {
-        self.call(
-            ExchangeBind {
-                destination: short(destination, "exchange name")?,
-                source: short(source, "exchange name")?,
-                routing_key: short(routing_key, "routing key")?,
-                no_wait: options.no_wait,
-                arguments,
-                ..Default::default()
-            }
-            .into(),
-        )
-        .map(|_| ())
+        let m =
+            methods::exchange_binding(true, destination, source, routing_key, options, arguments)?;
+        self.call(m).map(|_| ())
     }
 
     /// Removes an exchange-to-exchange binding.
@@ -214,18 +181,9 @@ impl Channel {
         options: NoWait,
         arguments: FieldTable,
     ) -> Result<(), Error> {
-        self.call(
-            ExchangeUnbind {
-                destination: short(destination, "exchange name")?,
-                source: short(source, "exchange name")?,
-                routing_key: short(routing_key, "routing key")?,
-                no_wait: options.no_wait,
-                arguments,
-                ..Default::default()
-            }
-            .into(),
-        )
-        .map(|_| ())
+        let m =
+            methods::exchange_binding(false, destination, source, routing_key, options, arguments)?;
+        self.call(m).map(|_| ())
     }
 
     // ----- queue -----
@@ -237,31 +195,8 @@ impl Channel {
         options: QueueDeclareOptions,
         arguments: FieldTable,
     ) -> Result<QueueInfo, Error> {
-        let reply = self.call_method(
-            QueueDeclare {
-                queue: short(name, "queue name")?,
-                passive: options.passive,
-                durable: options.durable,
-                exclusive: options.exclusive,
-                auto_delete: options.auto_delete,
-                no_wait: options.no_wait,
-                arguments,
-                ..Default::default()
-            }
-            .into(),
-        )?;
-        Ok(match reply {
-            Some(Method::QueueDeclareOk(ok)) => QueueInfo {
-                name: ok.queue.to_string(),
-                message_count: ok.message_count,
-                consumer_count: ok.consumer_count,
-            },
-            _ => QueueInfo {
-                name: name.to_string(),
-                message_count: 0,
-                consumer_count: 0,
-            },
-        })
+        let reply = self.call_method(methods::queue_declare(name, options, arguments)?)?;
+        Ok(methods::queue_info(reply, name))
     }
 
     /// Binds a queue to an exchange.
@@ -273,18 +208,8 @@ impl Channel {
         options: NoWait,
         arguments: FieldTable,
     ) -> Result<(), Error> {
-        self.call(
-            QueueBind {
-                queue: short(queue, "queue name")?,
-                exchange: short(exchange, "exchange name")?,
-                routing_key: short(routing_key, "routing key")?,
-                no_wait: options.no_wait,
-                arguments,
-                ..Default::default()
-            }
-            .into(),
-        )
-        .map(|_| ())
+        let m = methods::queue_bind(queue, exchange, routing_key, options, arguments)?;
+        self.call(m).map(|_| ())
     }
 
     /// Removes a queue binding.
@@ -295,66 +220,28 @@ impl Channel {
         routing_key: &str,
         arguments: FieldTable,
     ) -> Result<(), Error> {
-        self.call(
-            QueueUnbind {
-                queue: short(queue, "queue name")?,
-                exchange: short(exchange, "exchange name")?,
-                routing_key: short(routing_key, "routing key")?,
-                arguments,
-                ..Default::default()
-            }
-            .into(),
-        )
-        .map(|_| ())
+        let m = methods::queue_unbind(queue, exchange, routing_key, arguments)?;
+        self.call(m).map(|_| ())
     }
 
     /// Removes every ready message from a queue; returns how many (0 with `no_wait`).
     pub fn queue_purge(&self, queue: &str, options: NoWait) -> Result<u32, Error> {
-        let reply = self.call_method(
-            QueuePurge {
-                queue: short(queue, "queue name")?,
-                no_wait: options.no_wait,
-                ..Default::default()
-            }
-            .into(),
-        )?;
-        Ok(match reply {
-            Some(Method::QueuePurgeOk(ok)) => ok.message_count,
-            _ => 0,
-        })
+        let reply = self.call_method(methods::queue_purge(queue, options)?)?;
+        Ok(methods::message_count(reply))
     }
 
     /// Deletes a queue; returns how many messages it held (0 with `no_wait`).
     pub fn queue_delete(&self, queue: &str, options: QueueDeleteOptions) -> Result<u32, Error> {
-        let reply = self.call_method(
-            QueueDelete {
-                queue: short(queue, "queue name")?,
-                if_unused: options.if_unused,
-                if_empty: options.if_empty,
-                no_wait: options.no_wait,
-                ..Default::default()
-            }
-            .into(),
-        )?;
-        Ok(match reply {
-            Some(Method::QueueDeleteOk(ok)) => ok.message_count,
-            _ => 0,
-        })
+        let reply = self.call_method(methods::queue_delete(queue, options)?)?;
+        Ok(methods::message_count(reply))
     }
 
     // ----- basic -----
 
     /// Limits unacknowledged deliveries (`prefetch_count`, 0 = no limit).
     pub fn basic_qos(&self, prefetch_count: u16, options: BasicQosOptions) -> Result<(), Error> {
-        self.call(
-            BasicQos {
-                prefetch_size: options.prefetch_size,
-                prefetch_count,
-                global: options.global,
-            }
-            .into(),
-        )
-        .map(|_| ())
+        self.call(methods::basic_qos(prefetch_count, options))
+            .map(|_| ())
     }
 
     /// Publishes a message.
@@ -440,14 +327,7 @@ impl Channel {
         queue: &str,
         options: BasicGetOptions,
     ) -> Result<Option<super::GetMessage>, Error> {
-        let reply = self.call(
-            BasicGet {
-                queue: short(queue, "queue name")?,
-                no_ack: options.no_ack,
-                ..Default::default()
-            }
-            .into(),
-        )?;
+        let reply = self.call(methods::basic_get(queue, options)?)?;
         Ok(match reply {
             Some(Reply::Get(msg)) => {
                 let acker = super::delivery::Acker(Arc::new(self.clone()));
@@ -465,16 +345,7 @@ impl Channel {
         options: BasicConsumeOptions,
         arguments: FieldTable,
     ) -> Result<Consumer, Error> {
-        let method = BasicConsume {
-            queue: short(queue, "queue name")?,
-            consumer_tag: short(&options.consumer_tag, "consumer tag")?,
-            no_local: options.no_local,
-            no_ack: options.no_ack,
-            exclusive: options.exclusive,
-            no_wait: options.no_wait,
-            arguments,
-            ..Default::default()
-        };
+        let method = methods::basic_consume(queue, &options, arguments)?;
         let end = Arc::new(Mutex::new(None));
         let shared = &self.conn.shared;
         let (started, queue, slot) = {
@@ -534,51 +405,26 @@ impl Channel {
 
     /// Cancels a consumer; its stream ends after the deliveries already queued.
     pub fn basic_cancel(&self, consumer_tag: &str, no_wait: bool) -> Result<(), Error> {
-        self.call(
-            BasicCancel {
-                consumer_tag: short(consumer_tag, "consumer tag")?,
-                no_wait,
-            }
-            .into(),
-        )
-        .map(|_| ())
+        self.call(methods::basic_cancel(consumer_tag, no_wait)?)
+            .map(|_| ())
     }
 
     /// Acknowledges a delivery (or all up to it, with `multiple`).
     pub fn basic_ack(&self, delivery_tag: u64, multiple: bool) -> Result<(), Error> {
-        self.call(
-            BasicAck {
-                delivery_tag,
-                multiple,
-            }
-            .into(),
-        )
-        .map(|_| ())
+        self.call(methods::basic_ack(delivery_tag, multiple))
+            .map(|_| ())
     }
 
     /// Rejects a delivery (or all up to it), requeued or not.
     pub fn basic_nack(&self, delivery_tag: u64, options: BasicNackOptions) -> Result<(), Error> {
-        self.call(
-            BasicNack {
-                delivery_tag,
-                multiple: options.multiple,
-                requeue: options.requeue,
-            }
-            .into(),
-        )
-        .map(|_| ())
+        self.call(methods::basic_nack(delivery_tag, options))
+            .map(|_| ())
     }
 
     /// Rejects one delivery, requeued or not.
     pub fn basic_reject(&self, delivery_tag: u64, requeue: bool) -> Result<(), Error> {
-        self.call(
-            BasicReject {
-                delivery_tag,
-                requeue,
-            }
-            .into(),
-        )
-        .map(|_| ())
+        self.call(methods::basic_reject(delivery_tag, requeue))
+            .map(|_| ())
     }
 
     /// Redelivers every unacknowledged message of the channel (`requeue`:
@@ -591,13 +437,7 @@ impl Channel {
 
     /// Puts the channel in confirm mode (RabbitMQ extension).
     pub fn confirm_select(&self, options: NoWait) -> Result<(), Error> {
-        self.call(
-            ConfirmSelect {
-                nowait: options.no_wait,
-            }
-            .into(),
-        )
-        .map(|_| ())
+        self.call(methods::confirm_select(options)).map(|_| ())
     }
 
     /// Makes the channel transactional.

@@ -48,23 +48,8 @@ mod shared;
 mod sync;
 #[cfg(feature = "rustls")]
 mod tls;
-#[cfg(not(feature = "tokio"))]
-mod types;
-
-// The options structs are the tokio client's own (one source file for both).
-#[cfg(not(feature = "tokio"))]
-#[path = "../client/options.rs"]
-mod options;
-#[cfg(feature = "tokio")]
-pub use crate::{
-    BasicAckOptions, BasicConsumeOptions, BasicGetOptions, BasicNackOptions, BasicPublishOptions,
-    BasicQosOptions, BasicRejectOptions, Confirm, ExchangeDeclareOptions, ExchangeDeleteOptions,
-    NoWait, QueueDeclareOptions, QueueDeleteOptions, QueueInfo,
-};
-#[cfg(not(feature = "tokio"))]
-pub use options::*;
-#[cfg(not(feature = "tokio"))]
-pub use types::{Confirm, QueueInfo};
+// The options and results are the crate's own, shared with the tokio client.
+pub use crate::options::*;
 
 pub use crate::codec::{
     BasicProperties, FieldTable, FieldValue, LongStr, ReplyCode, ShortStr, ShortStrTooLong,

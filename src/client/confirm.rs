@@ -3,22 +3,7 @@
 use tokio::sync::{mpsc, oneshot};
 
 use crate::proto::Returned;
-use crate::Error;
-
-/// How the broker settled a publish.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Confirm {
-    /// `basic.ack`: the broker took responsibility for the message.
-    Ack,
-    /// `basic.nack`: the broker could not take it (the publisher should retry).
-    Nack,
-    /// The broker returned the message (`basic.return`, e.g. 312 NO_ROUTE
-    /// for a `mandatory` publish no queue took) and then acknowledged it:
-    /// it was not delivered anywhere.
-    Returned(Box<Returned>),
-    /// The channel is not in confirm mode: there is nothing to wait for.
-    NotRequested,
-}
+use crate::{Confirm, Error};
 
 /// The pending confirmation of one publish, a future:
 /// `publish.await` (or [`wait`](PublishConfirm::wait)) resolves when the

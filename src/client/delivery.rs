@@ -8,8 +8,8 @@ use std::sync::Arc;
 use crate::proto;
 use crate::Error;
 
-use super::options::{BasicAckOptions, BasicNackOptions, BasicRejectOptions};
 use super::Channel;
+use crate::options::{BasicAckOptions, BasicNackOptions, BasicRejectOptions};
 
 /// Acknowledges messages on the channel they came on. Its deliveries share
 /// one (cloning it is one reference count).

@@ -20,7 +20,6 @@ mod confirm;
 mod consumer;
 mod delivery;
 mod driver;
-mod options;
 mod shared;
 #[cfg(feature = "tls")]
 mod tls;
@@ -36,12 +35,11 @@ use crate::proto::{self, Tuning};
 use crate::{ConnectionOptions, Endpoint, Error, TimeoutKind};
 
 pub use crate::proto::ConsumerEnd;
-pub use channel::{Channel, QueueInfo};
-pub use confirm::{Confirm, PublishConfirm, Returns};
+pub use channel::Channel;
+pub use confirm::{PublishConfirm, Returns};
 pub use consumer::Consumer;
 pub use delivery::{Delivery, GetMessage};
 use driver::CloseOnDrop;
-pub use options::*;
 use shared::Shared;
 
 /// A connection to a broker. Cheap to clone; every clone is the same

@@ -18,7 +18,7 @@ use crate::codec::ShortStr;
 use crate::proto::{self, ConsumerEnd, Delivery, Event, Reply, RequestId, Returned};
 use crate::Error;
 
-use super::confirm::Confirm;
+use crate::Confirm;
 
 /// Returned messages a channel buffers for its [`super::Returns`]; more are dropped (and logged).
 pub(crate) const RETURNS_CAPACITY: usize = 1024;
