@@ -49,6 +49,8 @@ mod options;
 pub mod proto;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+#[cfg(feature = "rustls")]
+mod tls_config;
 pub mod uri;
 
 pub use bytes::Bytes;
