@@ -98,9 +98,12 @@ async fn exchanges_declare_bind_unbind_delete() {
         .await
         .unwrap();
     let (props, body) = text("via two exchanges");
-    ch.basic_publish(&a, "x.y", Default::default(), &props, &body)
-        .await
-        .unwrap();
+    ch.confirm_select(NoWait::default()).await.unwrap();
+    confirmed(
+        ch.basic_publish(&a, "x.y", Default::default(), &props, &body)
+            .await,
+    )
+    .await;
     let got = get_eventually(&ch, &q).await;
     assert_eq!(&got.body[..], b"via two exchanges");
     ch.exchange_unbind(&b, &a, "x.*", NoWait::default(), FieldTable::new())
@@ -136,46 +139,23 @@ async fn exchanges_declare_bind_unbind_delete() {
     conn.close().await.unwrap();
 }
 
-/// Passive declares until the queue holds `n` messages.
-async fn wait_for_count(ch: &Channel, queue: &str, n: u32) {
-    let passive = QueueDeclareOptions {
-        passive: true,
-        ..Default::default()
-    };
-    within("message count", async {
-        while ch
-            .queue_declare(queue, passive, FieldTable::new())
-            .await
-            .unwrap()
-            .message_count
-            != n
-        {
-            tokio::task::yield_now().await;
-        }
-    })
-    .await
+/// A message that must be in the queue now (its publish was confirmed).
+async fn get_now(ch: &Channel, queue: &str, options: BasicGetOptions) -> amqp091::GetMessage {
+    within("get", ch.basic_get(queue, options))
+        .await
+        .unwrap()
+        .expect("a message: its publish was confirmed, so it is in the queue")
 }
 
-/// basic.get until a message arrives (publishing is asynchronous).
-async fn get_until_some(
-    ch: &Channel,
-    queue: &str,
-    options: BasicGetOptions,
-) -> amqp091::GetMessage {
-    within("get", async {
-        loop {
-            if let Some(m) = ch.basic_get(queue, options).await.unwrap() {
-                return m;
-            }
-            tokio::task::yield_now().await;
-        }
-    })
-    .await
-}
-
-/// [`get_until_some`] with no-ack.
+/// [`get_now`] with no-ack.
 async fn get_eventually(ch: &Channel, queue: &str) -> amqp091::GetMessage {
-    get_until_some(ch, queue, BasicGetOptions { no_ack: true }).await
+    get_now(ch, queue, BasicGetOptions { no_ack: true }).await
+}
+
+/// Waits for the broker's ack of a publish: the message is in its queues.
+async fn confirmed(publish: Result<amqp091::PublishConfirm, Error>) {
+    let confirm = publish.expect("publish");
+    assert_eq!(within("confirm", confirm).await.unwrap(), Confirm::Ack);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -204,26 +184,34 @@ async fn queues_declare_bind_purge_delete() {
     .await
     .unwrap();
     let (props, body) = text("x");
+    ch.confirm_select(NoWait::default()).await.unwrap();
     for _ in 0..3 {
-        ch.basic_publish("amq.direct", &name, Default::default(), &props, &body)
-            .await
-            .unwrap();
+        let publish = ch
+            .basic_publish("amq.direct", &name, Default::default(), &props, &body)
+            .await;
+        confirmed(publish).await;
     }
-    // A passive declare reports them (once the broker has enqueued them:
-    // publishing is asynchronous, so wait for the count).
+    // A passive declare reports them (confirmed: they are enqueued).
     let passive = QueueDeclareOptions {
         passive: true,
         ..Default::default()
     };
-    wait_for_count(&ch, &name, 3).await;
+    assert_eq!(
+        ch.queue_declare(&name, passive, FieldTable::new())
+            .await
+            .unwrap()
+            .message_count,
+        3
+    );
     ch.queue_unbind(&name, "amq.direct", &name, FieldTable::new())
         .await
         .unwrap();
     assert_eq!(ch.queue_purge(&name, NoWait::default()).await.unwrap(), 3);
-    ch.basic_publish("", &name, Default::default(), &props, &body)
-        .await
-        .unwrap();
-    wait_for_count(&ch, &name, 1).await;
+    confirmed(
+        ch.basic_publish("", &name, Default::default(), &props, &body)
+            .await,
+    )
+    .await;
     assert_eq!(
         ch.queue_declare(&name, passive, FieldTable::new())
             .await
@@ -279,19 +267,21 @@ async fn get_ack_nack_reject_recover() {
         .await
         .unwrap()
         .is_none());
+    ch.confirm_select(NoWait::default()).await.unwrap();
     for i in 0..4 {
         let (props, body) = text(&format!("m{i}"));
-        ch.basic_publish(
-            "",
-            &q,
-            Default::default(),
-            &props.with_message_id(format!("id{i}").try_into().unwrap()),
-            &body,
-        )
-        .await
-        .unwrap();
+        let publish = ch
+            .basic_publish(
+                "",
+                &q,
+                Default::default(),
+                &props.with_message_id(format!("id{i}").try_into().unwrap()),
+                &body,
+            )
+            .await;
+        confirmed(publish).await;
     }
-    let m0 = get_until_some(&ch, &q, BasicGetOptions::default()).await;
+    let m0 = get_now(&ch, &q, BasicGetOptions::default()).await;
     assert_eq!(&m0.body[..], b"m0");
     assert_eq!(
         m0.properties.message_id.as_ref().and_then(|s| s.as_str()),
@@ -577,9 +567,11 @@ async fn transactions_and_confirm_select() {
         .is_some());
     let ch2 = conn.open_channel().await.unwrap();
     ch2.confirm_select(NoWait::default()).await.unwrap();
-    ch2.basic_publish("", &q, Default::default(), &props, &body)
-        .await
-        .unwrap();
+    confirmed(
+        ch2.basic_publish("", &q, Default::default(), &props, &body)
+            .await,
+    )
+    .await;
     assert!(get_eventually(&ch2, &q).await.body.len() == 2);
     conn.close().await.unwrap();
 }
@@ -593,17 +585,23 @@ async fn many_channels_used_concurrently() {
         tasks.push(tokio::spawn(async move {
             let ch = conn.open_channel().await.unwrap();
             let q = temp_queue(&ch).await;
+            ch.confirm_select(NoWait::default()).await.unwrap();
+            let mut confirms = Vec::new();
             for i in 0..100u32 {
                 let body = format!("{t}:{i}");
-                ch.basic_publish(
-                    "",
-                    &q,
-                    Default::default(),
-                    &BasicProperties::default(),
-                    body.as_bytes(),
-                )
-                .await
-                .unwrap();
+                let publish = ch
+                    .basic_publish(
+                        "",
+                        &q,
+                        Default::default(),
+                        &BasicProperties::default(),
+                        body.as_bytes(),
+                    )
+                    .await;
+                confirms.push(publish);
+            }
+            for publish in confirms {
+                confirmed(publish).await;
             }
             for i in 0..100u32 {
                 let m = get_eventually(&ch, &q).await;
@@ -631,7 +629,8 @@ async fn a_16_mib_message_crosses_many_frames() {
     let body: Vec<u8> = (0..16 * 1024 * 1024u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
         .collect();
-    within(
+    ch.confirm_select(NoWait::default()).await.unwrap();
+    let publish = within(
         "publish",
         ch.basic_publish(
             "",
@@ -641,8 +640,8 @@ async fn a_16_mib_message_crosses_many_frames() {
             &body,
         ),
     )
-    .await
-    .unwrap();
+    .await;
+    confirmed(publish).await;
     let m = get_eventually(&ch, &q).await;
     assert_eq!(m.body.len(), body.len());
     assert!(m.body[..] == body[..], "16 MiB body came back intact");
