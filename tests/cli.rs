@@ -85,17 +85,7 @@ fn run_with(args: &[&str], stdin: &[u8], broker: bool) -> Run {
         stderr.read_to_end(&mut s).expect("read stderr");
         s
     });
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for amqp091") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("amqp091 {args:?} still running after 60 s");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
+    let status = wait_exit(&mut child, Duration::from_secs(60));
     writer.join().expect("stdin writer");
     Run {
         code: status.code(),
@@ -1048,17 +1038,23 @@ fn queue_with(prefix: &str, n: usize) -> String {
 
 /// Waits for a child's exit (its exit is the event), killing it after `limit`.
 fn wait_exit(child: &mut std::process::Child, limit: Duration) -> std::process::ExitStatus {
-    let deadline = Instant::now() + limit;
-    loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            return status;
+    // Waits for the exit itself; a watchdog kills a child that outlives `limit`.
+    let pid = child.id().to_string();
+    let (done, watch) = std::sync::mpsc::channel::<()>();
+    let watchdog = std::thread::spawn(move || {
+        let late = watch.recv_timeout(limit).is_err();
+        if late {
+            let _ = Command::new("kill").args(["-KILL", &pid]).status();
         }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("the child still runs after {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
+        late
+    });
+    let status = child.wait().expect("wait for the child");
+    let _ = done.send(());
+    assert!(
+        !watchdog.join().expect("watchdog"),
+        "the child still ran after {limit:?}"
+    );
+    status
 }
 
 /// Reads one byte at a time through the next `\n`.
