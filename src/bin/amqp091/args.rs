@@ -138,6 +138,13 @@ pub enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Fuzz a broker's frame handling (`amqp091 fuzz-broker --help`).
+    #[command(name = "fuzz-broker", disable_help_flag = true)]
+    FuzzBroker {
+        /// URL, sub-command and options, parsed by the fuzzer (amqp091-fuzzbroker).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 /// The JSON shape of a message, for the help of `get` and `consume`.

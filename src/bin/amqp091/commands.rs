@@ -254,6 +254,7 @@ async fn command(
         }
         Command::Frames(_) => Err(Failure::msg("frames needs no broker")),
         Command::Conform { .. } => Err(Failure::msg("conform runs on its own session")),
+        Command::FuzzBroker { .. } => Err(Failure::msg("fuzz-broker runs on its own session")),
     }
 }
 

@@ -32,6 +32,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Frames(a) => frames::run(a, &mut out),
         Command::Conform { args } => return ExitCode::from(amqp091_conform::cli::main(args)),
+        Command::FuzzBroker { args } => return ExitCode::from(amqp091_fuzzbroker::cli::main(args)),
         _ => broker(cli, &mut out),
     };
     match result {
