@@ -145,8 +145,8 @@ pub async fn run(config: &Config) -> Result<Summary, String> {
         }
         // Other connections at once (their outcomes feed the coverage too).
         let mut others = tokio::task::JoinSet::new();
-        for input in inputs[1..].to_vec() {
-            let t = target.clone();
+        for input in &inputs[1..] {
+            let (t, input) = (target.clone(), input.clone());
             others.spawn(async move { crate::exec::run(&t, &input, &waits).await.ok() });
         }
         let judged = oracle::judge(target, &inputs[0], &mut canary, &waits).await;

@@ -37,8 +37,9 @@ impl Default for Waits {
 pub struct Outcome {
     /// Response states in order (`channel.open-ok`, `connection.close:501`, `eof`).
     pub states: Vec<String>,
-    /// Nothing at all came back within the hang timeout.
-    pub silent: bool,
+    /// Fewer replies than synchronous requests within the hang timeout, and
+    /// no close (of a channel or the connection) and no end of the socket.
+    pub unanswered: bool,
     /// The first close code (connection or channel), if any.
     pub first_close: Option<u16>,
     /// Negotiated channel-max and frame-max of the connection.
@@ -65,6 +66,11 @@ pub fn state_of(frame: &Frame) -> String {
         Frame::Heartbeat { .. } => "heartbeat".into(),
         Frame::Unknown(_) => "unknown-frame".into(),
     }
+}
+
+/// Whether a state is the reply to a synchronous request.
+fn is_reply(state: &str) -> bool {
+    state.ends_with("-ok") || state == "basic.get-empty"
 }
 
 fn close_code(frame: &Frame) -> Option<u16> {
@@ -106,22 +112,28 @@ pub async fn run(target: &Target, input: &Input, waits: &Waits) -> Result<Outcom
             break;
         }
     }
+    let requests = input.steps.iter().filter(|st| st.wants_reply).count();
+    let mut replies = 0;
     let started = Instant::now();
     loop {
         // Until something arrives, a request that needs an answer gets the
         // whole hang timeout; afterwards a quiet period ends the execution.
-        let wait =
-            if out.states.is_empty() && (input.wants_reply() || input.expected_code().is_some()) {
-                waits.hang.saturating_sub(started.elapsed())
-            } else {
-                waits.quiet
-            };
+        let waiting = (input.wants_reply() && replies < requests)
+            || (out.states.is_empty() && input.expected_code().is_some());
+        let wait = if waiting {
+            waits.hang.saturating_sub(started.elapsed())
+        } else {
+            waits.quiet
+        };
         match s.next(wait).await {
             Event::Frame(f) => {
                 if out.first_close.is_none() {
                     out.first_close = close_code(&f);
                 }
                 let st = state_of(&f);
+                if is_reply(&st) {
+                    replies += 1;
+                }
                 let is_conn_close = st.starts_with("connection.close");
                 out.states.push(st);
                 if is_conn_close || out.states.len() > 64 {
@@ -138,7 +150,8 @@ pub async fn run(target: &Target, input: &Input, waits: &Waits) -> Result<Outcom
                 break;
             }
             Event::Timeout => {
-                out.silent = out.states.is_empty();
+                let closed = out.states.iter().any(|s| s.contains("close"));
+                out.unanswered = input.wants_reply() && replies < requests && !closed;
                 break;
             }
         }

@@ -107,15 +107,6 @@ impl Minimiser<'_> {
                 }
                 let mut cand = input.clone();
                 cand.steps.drain(a..b);
-                // A step removed before the defect voids the state its
-                // expected close code assumed.
-                if input.steps[..b].iter().take_while(|s| !s.defective).count() >= a.min(b)
-                    && input.steps[a..b].iter().all(|s| !s.defective)
-                {
-                    for s in &mut cand.steps {
-                        s.expect_code = None;
-                    }
-                }
                 if !cand.steps.is_empty() && self.fires(&cand).await? {
                     input = cand;
                     n = (n - 1).max(2);

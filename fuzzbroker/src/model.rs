@@ -83,11 +83,24 @@ impl Input {
         }
         let last = self.steps.last()?;
         let defects = self.steps.iter().filter(|s| s.defective).count();
-        if defects == 1 && last.defective {
-            last.expect_code
-        } else {
-            None
+        if defects != 1 || !last.defective {
+            return None;
         }
+        // The state the expectation assumed must still hold (the minimiser
+        // removes steps before it).
+        let channel = u16::from_be_bytes([*last.bytes.get(1)?, *last.bytes.get(2)?]);
+        let prior = &self.steps[..self.steps.len() - 1];
+        let open = Model::after(prior, u16::MAX, u32::MAX)
+            .open
+            .contains(&channel);
+        let holds = if last.kind.starts_with("unopened channel") {
+            !open
+        } else if last.kind.starts_with("second channel.open") {
+            open
+        } else {
+            true
+        };
+        last.expect_code.filter(|_| holds)
     }
 
     /// Whether the broker must answer: every step is well formed and one is

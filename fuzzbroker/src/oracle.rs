@@ -109,7 +109,7 @@ pub async fn judge(target: &Target, input: &Input, canary: &mut Canary, waits: &
                 "the connection was refused while the canary lived".into(),
                 last,
             ),
-            Some(o) if o.silent && input.wants_reply() => verdict(
+            Some(o) if o.unanswered => verdict(
                 Oracle::Hang,
                 "a reply or a close to a synchronous request",
                 format!("nothing within {} ms", waits.hang.as_millis()),
