@@ -86,6 +86,8 @@ pub struct Summary {
     pub findings: Vec<Finding>,
     /// Signatures that fired but did not reproduce.
     pub flaky: usize,
+    /// Findings whose minimised signature was one found already.
+    pub duplicates: usize,
 }
 
 impl Summary {
@@ -95,7 +97,7 @@ impl Summary {
             "event": "end", "execs": self.execs, "seconds": self.seconds,
             "execs_per_s": self.execs as f64 / self.seconds.max(1e-9),
             "states": self.states.len(), "transitions": self.transitions.len(),
-            "corpus": self.corpus, "flaky": self.flaky,
+            "corpus": self.corpus, "flaky": self.flaky, "duplicates": self.duplicates,
             "findings": self.findings.iter().map(Finding::to_json).collect::<Vec<_>>(),
         })
     }
@@ -123,6 +125,7 @@ pub async fn run(config: &Config) -> Result<Summary, String> {
     let mut sum = Summary::default();
     let mut corpus: Vec<Input> = Vec::new();
     let mut signatures = BTreeSet::new();
+    let mut minimised = BTreeSet::new();
     let started = Instant::now();
     let rss0 = config.broker_pid.and_then(oracle::rss_kib);
     let tty = !config.quiet && !config.json && std::io::stderr().is_terminal();
@@ -200,7 +203,17 @@ pub async fn run(config: &Config) -> Result<Summary, String> {
                 let found_at = started.elapsed();
                 let (c, f) = finding::confirm(config, &inputs[0], &v, canary, found_at).await?;
                 canary = c;
+                // The minimised input's signature may be one seen already.
+                let dup = f.as_ref().is_some_and(|f| {
+                    let key = (
+                        f.verdict.oracle,
+                        f.input.last_kind(),
+                        f.verdict.state.clone(),
+                    );
+                    !minimised.insert(key)
+                });
                 match f {
+                    Some(_) if dup => sum.duplicates += 1,
                     Some(mut f) => {
                         f.number = sum.findings.len() + 1;
                         if let Some(dir) = &config.out {

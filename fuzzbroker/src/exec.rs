@@ -118,7 +118,9 @@ pub async fn run(target: &Target, input: &Input, waits: &Waits) -> Result<Outcom
     loop {
         // Until something arrives, a request that needs an answer gets the
         // whole hang timeout; afterwards a quiet period ends the execution.
-        let waiting = (input.wants_reply() && replies < requests)
+        // A channel closed by the broker drops what follows on it: no wait.
+        let closed = out.states.iter().any(|s| s.contains("close"));
+        let waiting = (input.wants_reply() && replies < requests && !closed)
             || (out.states.is_empty() && input.expected_code().is_some());
         let wait = if waiting {
             waits.hang.saturating_sub(started.elapsed())
@@ -150,7 +152,6 @@ pub async fn run(target: &Target, input: &Input, waits: &Waits) -> Result<Outcom
                 break;
             }
             Event::Timeout => {
-                let closed = out.states.iter().any(|s| s.contains("close"));
                 out.unanswered = input.wants_reply() && replies < requests && !closed;
                 break;
             }
