@@ -170,24 +170,23 @@ async fn replay(config: &Config, dir: &std::path::Path) -> u8 {
         Err(e) => return usage(&e),
     };
     let waits = config.waits;
-    let Ok(canary) = crate::exec::Canary::open(&config.target, &waits).await else {
+    let Ok(mut canary) = crate::exec::Canary::open(&config.target, &waits).await else {
         return usage("cannot connect");
     };
-    match finding::reproduce(config, &input, canary).await {
-        Ok((_, Some(v))) => {
-            println!(
-                "reproduced: {}: {} (expected {})",
-                v.oracle.name(),
-                v.observed,
-                v.expected
-            );
+    let j = crate::oracle::judge(&config.target, &input, &mut canary, &waits).await;
+    if j.canary_lost && config.restart_cmd.is_some() {
+        let _ = crate::campaign::recover_or_fail(config, &waits).await;
+    }
+    match j.verdict {
+        Some(v) => {
+            let (o, obs, exp) = (v.oracle.name(), v.observed, v.expected);
+            println!("reproduced: {o}: {obs} (expected {exp})");
             1
         }
-        Ok((_, None)) => {
+        None => {
             println!("not reproduced: no oracle fired");
             0
         }
-        Err(e) => usage(&e),
     }
 }
 
