@@ -222,3 +222,30 @@ async fn minimise(config: &Config, dir: &std::path::Path) -> u8 {
 pub fn duration(s: &str) -> Result<Duration, String> {
     parse_duration(s)
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_remote_broker_is_refused_without_allow_remote() {
+        let args = vec!["amqp://guest:guest@192.0.2.1:5672/%2f".to_string()];
+        assert_eq!(super::main(&args), 2);
+    }
+
+    #[test]
+    fn options_parse() {
+        let args: Vec<String> = [
+            "amqp://h:5674/%2f",
+            "--seed",
+            "9",
+            "--connections",
+            "3",
+            "--json",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let (pos, c, remote) = super::parse(&args).unwrap();
+        assert!(pos.is_empty() && !remote && c.json);
+        assert_eq!((c.seed, c.connections, c.target.port), (9, 3, 5674));
+    }
+}

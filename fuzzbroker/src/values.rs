@@ -1,5 +1,5 @@
 //! Method arguments written field by field from the spec's description
-//! ([`spec_info::METHODS`]): plausible values taken from the session model,
+//! ([`amqp091_codec::spec_info::METHODS`]): plausible values taken from the session model,
 //! or boundary values (empty and 255-octet short strings, long strings
 //! longer than the frame, tables with every tag, invalid tags, deep nesting,
 //! extreme numbers).
