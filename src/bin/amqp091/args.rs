@@ -140,6 +140,13 @@ pub enum Command {
     },
     /// Load test (PerfTest-style): producers, consumers, rates, latencies; checks every message.
     Perf(Box<crate::perf::args::PerfArgs>),
+    /// Fuzz a broker's frame handling (`amqp091 fuzz-broker --help`).
+    #[command(name = "fuzz-broker", disable_help_flag = true)]
+    FuzzBroker {
+        /// URL, sub-command and options, parsed by the fuzzer (amqp091-fuzzbroker).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 /// The JSON shape of a message, for the help of `get` and `consume`.

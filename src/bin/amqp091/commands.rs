@@ -255,6 +255,7 @@ async fn command(
         Command::Frames(_) => Err(Failure::msg("frames needs no broker")),
         Command::Conform { .. } => Err(Failure::msg("conform runs on its own session")),
         Command::Perf(_) => Err(Failure::msg("perf opens its own connections")),
+        Command::FuzzBroker { .. } => Err(Failure::msg("fuzz-broker runs on its own session")),
     }
 }
 

@@ -35,6 +35,7 @@ fn main() -> ExitCode {
         Command::Frames(a) => frames::run(a, &mut out),
         Command::Conform { args } => return ExitCode::from(amqp091_conform::cli::main(args)),
         Command::Perf(_) => perf::main(cli, &mut out),
+        Command::FuzzBroker { args } => return ExitCode::from(amqp091_fuzzbroker::cli::main(args)),
         _ => broker(cli, &mut out),
     };
     match result {

@@ -1,0 +1,292 @@
+//! The campaign loop: generate or mutate, execute, abstract the answers to
+//! states and transitions, keep what reaches something new, apply the
+//! oracles, and turn a new signature into a minimised, re-verified finding.
+
+use std::collections::BTreeSet;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use amqp091_conform::target::Target;
+use serde_json::{json, Value};
+
+use crate::exec::{Canary, Waits};
+use crate::finding::{self, Finding};
+use crate::gen;
+use crate::model::Input;
+use crate::oracle::{self, Oracle, Verdict};
+use crate::rng::Rng;
+
+/// A campaign's settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The broker.
+    pub target: Target,
+    /// Stop after this long.
+    pub duration: Duration,
+    /// Stop after this many executions (a fixed budget).
+    pub max_execs: u64,
+    /// The PRNG seed.
+    pub seed: u64,
+    /// Sessions at once.
+    pub connections: usize,
+    /// Where findings go (none: not written).
+    pub out: Option<PathBuf>,
+    /// Run after a crash (sh -c), then wait for the broker.
+    pub restart_cmd: Option<String>,
+    /// The broker's process, for the resource-growth oracle.
+    pub broker_pid: Option<u32>,
+    /// Growth of VmRSS (KiB) past the first reading that is a finding.
+    pub rss_growth_kib: u64,
+    /// At most this many executions a second.
+    pub rate: u32,
+    /// JSON events on stdout instead of text.
+    pub json: bool,
+    /// No progress line (tests).
+    pub quiet: bool,
+    /// Timeouts.
+    pub waits: Waits,
+}
+
+impl Config {
+    /// Defaults for `target`.
+    pub fn new(target: Target) -> Config {
+        Config {
+            target,
+            duration: Duration::from_secs(60),
+            max_execs: u64::MAX,
+            seed: 1,
+            connections: 1,
+            out: None,
+            restart_cmd: None,
+            broker_pid: None,
+            rss_growth_kib: 512 * 1024,
+            rate: 500,
+            json: false,
+            quiet: false,
+            waits: Waits::default(),
+        }
+    }
+}
+
+/// What a campaign found and covered.
+#[derive(Debug, Default)]
+pub struct Summary {
+    /// Executions.
+    pub execs: u64,
+    /// Seconds run.
+    pub seconds: f64,
+    /// Response states seen.
+    pub states: BTreeSet<String>,
+    /// Transitions (consecutive states) seen.
+    pub transitions: BTreeSet<(String, String)>,
+    /// Corpus size.
+    pub corpus: usize,
+    /// Findings, minimised and re-verified.
+    pub findings: Vec<Finding>,
+    /// Signatures that fired but did not reproduce.
+    pub flaky: usize,
+    /// Findings whose minimised signature was one found already.
+    pub duplicates: usize,
+}
+
+impl Summary {
+    /// The summary as a JSON event.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "event": "end", "execs": self.execs, "seconds": self.seconds,
+            "execs_per_s": self.execs as f64 / self.seconds.max(1e-9),
+            "states": self.states.len(), "transitions": self.transitions.len(),
+            "corpus": self.corpus, "flaky": self.flaky, "duplicates": self.duplicates,
+            "findings": self.findings.iter().map(Finding::to_json).collect::<Vec<_>>(),
+        })
+    }
+}
+
+fn emit(config: &Config, v: Value) {
+    if config.json {
+        println!("{v}");
+    }
+}
+
+/// Runs a campaign to its end (duration or budget).
+pub async fn run(config: &Config) -> Result<Summary, String> {
+    let waits = config.waits;
+    let target = &config.target;
+    let mut canary = Canary::open(target, &waits)
+        .await
+        .map_err(|e| format!("the canary could not connect: {e}"))?;
+    let probe = crate::exec::connect(target, &waits)
+        .await
+        .map_err(|e| e.to_string())?;
+    let (channel_max, frame_max) = (probe.server.channel_max, probe.frame_max);
+    drop(probe);
+    let mut rng = Rng::new(config.seed);
+    let mut sum = Summary::default();
+    let mut corpus: Vec<Input> = Vec::new();
+    let mut signatures = BTreeSet::new();
+    let mut minimised = BTreeSet::new();
+    let started = Instant::now();
+    let rss0 = config.broker_pid.and_then(oracle::rss_kib);
+    let tty = !config.quiet && !config.json && std::io::stderr().is_terminal();
+    let mut last_report = Instant::now();
+    emit(
+        config,
+        json!({"event": "start", "seed": config.seed, "target": target.display()}),
+    );
+    while sum.execs < config.max_execs && started.elapsed() < config.duration {
+        let round = config.connections.max(1);
+        let mut inputs = Vec::new();
+        for _ in 0..round {
+            inputs.push(if corpus.is_empty() || rng.one_in(4) {
+                gen::generate(&mut rng, channel_max, frame_max)
+            } else {
+                let a = rng.pick(&corpus).clone();
+                let b = rng.pick(&corpus).clone();
+                gen::mutate(&a, &b, &mut rng, channel_max, frame_max)
+            });
+        }
+        // Other connections at once (their outcomes feed the coverage too).
+        let mut others = tokio::task::JoinSet::new();
+        for input in &inputs[1..] {
+            let (t, input) = (target.clone(), input.clone());
+            others.spawn(async move { crate::exec::run(&t, &input, &waits).await.ok() });
+        }
+        let judged = oracle::judge(target, &inputs[0], &mut canary, &waits).await;
+        let mut outcomes: Vec<_> = vec![judged.outcome.clone()];
+        while let Some(r) = others.join_next().await {
+            outcomes.push(r.ok().flatten());
+        }
+        sum.execs += round as u64;
+        for (input, outcome) in inputs.iter().zip(outcomes.iter()) {
+            let Some(o) = outcome else { continue };
+            let mut new = false;
+            let mut prev = "start".to_string();
+            for st in &o.states {
+                new |= sum.states.insert(st.clone());
+                new |= sum.transitions.insert((prev.clone(), st.clone()));
+                prev = st.clone();
+            }
+            if new && corpus.len() < 4096 {
+                corpus.push(input.clone());
+                emit(
+                    config,
+                    json!({"event": "new_coverage", "execs": sum.execs,
+                    "states": sum.states.len(), "transitions": sum.transitions.len(),
+                    "last": o.last()}),
+                );
+            }
+        }
+        let mut verdict = judged.verdict.clone();
+        if verdict.is_none() && sum.execs % 50 < round as u64 {
+            if let (Some(pid), Some(base)) = (config.broker_pid, rss0) {
+                match oracle::rss_kib(pid) {
+                    Some(now) if now > base + config.rss_growth_kib => {
+                        verdict = Some(Verdict {
+                            oracle: Oracle::ResourceGrowth,
+                            expected: format!("VmRSS below {} KiB", base + config.rss_growth_kib),
+                            observed: format!("VmRSS {now} KiB"),
+                            state: "rss".into(),
+                        });
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if judged.canary_lost {
+            canary = recover_or_fail(config, &waits).await?;
+        }
+        if let Some(v) = verdict {
+            let sig = (v.oracle, inputs[0].last_kind(), v.state.clone());
+            let fresh = signatures.insert(sig);
+            if v.oracle != Oracle::ResourceGrowth && fresh {
+                let found_at = started.elapsed();
+                let (c, f) = finding::confirm(config, &inputs[0], &v, canary, found_at).await?;
+                canary = c;
+                // The minimised input's signature may be one seen already.
+                let dup = f.as_ref().is_some_and(|f| {
+                    let key = (
+                        f.verdict.oracle,
+                        f.input.last_kind(),
+                        f.verdict.state.clone(),
+                    );
+                    !minimised.insert(key)
+                });
+                match f {
+                    Some(_) if dup => sum.duplicates += 1,
+                    Some(mut f) => {
+                        f.number = sum.findings.len() + 1;
+                        if let Some(dir) = &config.out {
+                            finding::write(dir, &f, config).map_err(|e| e.to_string())?;
+                        }
+                        emit(config, f.to_json());
+                        if !config.json && !config.quiet {
+                            eprintln!(
+                                "\nfinding {}: {} after {}",
+                                f.number,
+                                f.verdict.oracle.name(),
+                                f.input.last_kind()
+                            );
+                        }
+                        sum.findings.push(f);
+                    }
+                    None => sum.flaky += 1,
+                }
+            } else if v.oracle == Oracle::ResourceGrowth && fresh {
+                let found_at = started.elapsed();
+                sum.findings
+                    .push(Finding::new(inputs[0].clone(), v, found_at, config.seed));
+            }
+        }
+        if last_report.elapsed() >= Duration::from_secs(1) {
+            last_report = Instant::now();
+            let secs = started.elapsed().as_secs_f64();
+            let line = format!(
+                "execs {} ({:.0}/s), states {}, transitions {}, corpus {}, findings {}",
+                sum.execs,
+                sum.execs as f64 / secs,
+                sum.states.len(),
+                sum.transitions.len(),
+                corpus.len(),
+                sum.findings.len()
+            );
+            if tty {
+                eprint!("\r{line}   ");
+                let _ = std::io::stderr().flush();
+            }
+            emit(
+                config,
+                json!({"event": "progress", "seconds": secs, "execs": sum.execs,
+                "states": sum.states.len(), "transitions": sum.transitions.len(),
+                "findings": sum.findings.len()}),
+            );
+        }
+        // Rate limit.
+        let due = Duration::from_secs_f64(sum.execs as f64 / config.rate.max(1) as f64);
+        if let Some(wait) = due.checked_sub(started.elapsed()) {
+            tokio::time::sleep(wait).await;
+        }
+    }
+    if tty {
+        eprintln!();
+    }
+    sum.seconds = started.elapsed().as_secs_f64();
+    sum.corpus = corpus.len();
+    Ok(sum)
+}
+
+/// After the canary was lost: restart the broker if told how, and wait.
+pub async fn recover_or_fail(config: &Config, waits: &Waits) -> Result<Canary, String> {
+    let fresh = oracle::recover(&config.target, None, waits, Duration::from_secs(2)).await;
+    if let Some(c) = fresh {
+        return Ok(c);
+    }
+    oracle::recover(
+        &config.target,
+        config.restart_cmd.as_deref(),
+        waits,
+        Duration::from_secs(90),
+    )
+    .await
+    .ok_or_else(|| "the broker did not come back".to_string())
+}

@@ -1,0 +1,211 @@
+//! Running one input on a fresh connection and abstracting what the broker
+//! answers to a sequence of states (the method or close code it sends), and
+//! the canary: a connection kept open all along that must keep answering.
+
+use std::time::{Duration, Instant};
+
+use amqp091_codec::method::BasicQos;
+use amqp091_codec::{Frame, Method};
+use amqp091_conform::session::{Event, HandshakeOptions, Session, SessionError};
+use amqp091_conform::target::Target;
+
+use crate::model::Input;
+
+/// How long to wait.
+#[derive(Debug, Clone, Copy)]
+pub struct Waits {
+    /// Connect and handshake.
+    pub connect: Duration,
+    /// Quiet period that ends an execution.
+    pub quiet: Duration,
+    /// The time a synchronous request has to be answered (the hang oracle).
+    pub hang: Duration,
+}
+
+impl Default for Waits {
+    fn default() -> Self {
+        Waits {
+            connect: Duration::from_secs(3),
+            quiet: Duration::from_millis(30),
+            hang: Duration::from_millis(1500),
+        }
+    }
+}
+
+/// What one execution observed.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// Response states in order (`channel.open-ok`, `connection.close:501`, `eof`).
+    pub states: Vec<String>,
+    /// Fewer replies than synchronous requests within the hang timeout, and
+    /// no close (of a channel or the connection) and no end of the socket.
+    pub unanswered: bool,
+    /// The first close code (connection or channel), if any.
+    pub first_close: Option<u16>,
+    /// Negotiated channel-max and frame-max of the connection.
+    pub limits: (u16, u32),
+}
+
+impl Outcome {
+    /// The last state (`none` when nothing came back).
+    pub fn last(&self) -> String {
+        self.states.last().cloned().unwrap_or_else(|| "none".into())
+    }
+}
+
+/// The abstract state of a frame the broker sent.
+pub fn state_of(frame: &Frame) -> String {
+    match frame {
+        Frame::Method { method, .. } => match method {
+            Method::ConnectionClose(c) => format!("connection.close:{}", c.reply_code),
+            Method::ChannelClose(c) => format!("channel.close:{}", c.reply_code),
+            m => m.name().into_owned(),
+        },
+        Frame::Header { .. } => "header".into(),
+        Frame::Body { .. } => "body".into(),
+        Frame::Heartbeat { .. } => "heartbeat".into(),
+        Frame::Unknown(_) => "unknown-frame".into(),
+    }
+}
+
+/// Whether a state is the reply to a synchronous request.
+fn is_reply(state: &str) -> bool {
+    state.ends_with("-ok") || state == "basic.get-empty"
+}
+
+fn close_code(frame: &Frame) -> Option<u16> {
+    match frame {
+        Frame::Method {
+            method: Method::ConnectionClose(c),
+            ..
+        } => Some(c.reply_code),
+        Frame::Method {
+            method: Method::ChannelClose(c),
+            ..
+        } => Some(c.reply_code),
+        _ => None,
+    }
+}
+
+/// Opens a connection (the handshake done), the handshake's own limits.
+pub async fn connect(target: &Target, waits: &Waits) -> Result<Session, SessionError> {
+    Session::open(target, waits.connect, &HandshakeOptions::default()).await
+}
+
+/// Runs `input` on a fresh connection; `Err` when no connection could be made.
+pub async fn run(target: &Target, input: &Input, waits: &Waits) -> Result<Outcome, SessionError> {
+    let mut s = connect(target, waits).await?;
+    let mut out = Outcome {
+        limits: (s.server.channel_max, s.frame_max),
+        ..Outcome::default()
+    };
+    for step in &input.steps {
+        let r = match step.split {
+            Some(at) if at < step.bytes.len() => {
+                let first = s.send_bytes(&step.bytes[..at], "part").await;
+                tokio::time::sleep(Duration::from_millis(2)).await;
+                first.and(s.send_bytes(&step.bytes[at..], "part").await)
+            }
+            _ => s.send_bytes(&step.bytes, &step.kind).await,
+        };
+        if r.is_err() {
+            break;
+        }
+    }
+    let requests = input.steps.iter().filter(|st| st.wants_reply).count();
+    let mut replies = 0;
+    let started = Instant::now();
+    loop {
+        // Until something arrives, a request that needs an answer gets the
+        // whole hang timeout; afterwards a quiet period ends the execution.
+        // A channel closed by the broker drops what follows on it: no wait.
+        let closed = out.states.iter().any(|s| s.contains("close"));
+        let waiting = (input.wants_reply() && replies < requests && !closed)
+            || (out.states.is_empty() && input.expected_code().is_some());
+        let wait = if waiting {
+            waits.hang.saturating_sub(started.elapsed())
+        } else {
+            waits.quiet
+        };
+        match s.next(wait).await {
+            Event::Frame(f) => {
+                if out.first_close.is_none() {
+                    out.first_close = close_code(&f);
+                }
+                let st = state_of(&f);
+                if is_reply(&st) {
+                    replies += 1;
+                }
+                let is_conn_close = st.starts_with("connection.close");
+                out.states.push(st);
+                if is_conn_close || out.states.len() > 64 {
+                    break;
+                }
+            }
+            Event::Header(_) => out.states.push("protocol-header".into()),
+            Event::Closed => {
+                out.states.push("eof".into());
+                break;
+            }
+            Event::Malformed(_) => {
+                out.states.push("malformed".into());
+                break;
+            }
+            Event::Timeout => {
+                out.unanswered = input.wants_reply() && replies < requests && !closed;
+                break;
+            }
+        }
+    }
+    s.shutdown().await;
+    Ok(out)
+}
+
+/// How the canary fared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CanaryState {
+    /// It answered as before.
+    Fine,
+    /// It received something it did not ask for (the state says what).
+    Disturbed(String),
+    /// Its socket closed without a close.
+    Dropped,
+    /// It did not answer.
+    Silent,
+}
+
+/// A connection kept open all along, with channel 1 open.
+pub struct Canary {
+    session: Session,
+}
+
+impl Canary {
+    /// Opens the canary.
+    pub async fn open(target: &Target, waits: &Waits) -> Result<Canary, SessionError> {
+        let mut session = connect(target, waits).await?;
+        session.open_channel(1, waits.connect).await?;
+        Ok(Canary { session })
+    }
+
+    /// Sends basic.qos and expects qos-ok and nothing else.
+    pub async fn check(&mut self, waits: &Waits) -> CanaryState {
+        let qos = BasicQos::default();
+        if self.session.send_method(1, &qos.into()).await.is_err() {
+            return CanaryState::Dropped;
+        }
+        let _ = self.session.take_transcript();
+        loop {
+            return match self.session.next(waits.hang).await {
+                Event::Frame(Frame::Heartbeat { .. }) => continue,
+                Event::Frame(Frame::Method {
+                    method: Method::BasicQosOk(_),
+                    ..
+                }) => CanaryState::Fine,
+                Event::Frame(f) => CanaryState::Disturbed(state_of(&f)),
+                Event::Header(_) => CanaryState::Disturbed("protocol-header".into()),
+                Event::Closed | Event::Malformed(_) => CanaryState::Dropped,
+                Event::Timeout => CanaryState::Silent,
+            };
+        }
+    }
+}

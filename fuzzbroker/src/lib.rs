@@ -1,0 +1,27 @@
+//! # amqp091-fuzzbroker
+//!
+//! `amqp091 fuzz-broker URL`: a stateful, structure-aware fuzzer for an
+//! AMQP 0-9-1 broker's frame handling, black box.
+//!
+//! * [`model`]: inputs (steps of raw frames) and the session model;
+//!   [`values`] writes method arguments from the spec, plausible or at the
+//!   boundaries; [`gen`] generates and mutates at four levels (frames,
+//!   methods, content, sequences); [`rng`]: SplitMix64, so a seed decides.
+//! * [`exec`]: one input on a fresh connection (the conformance runner's raw
+//!   session), the answers abstracted to states; the canary.
+//! * [`oracle`]: crash, hang, wrong code, interference, resource growth.
+//! * [`campaign`]: the loop, the corpus kept by state and transition
+//!   coverage, progress and JSON events; [`finding`]: re-verification, delta
+//!   debugging, `DIR/finding-N/`; [`cli`]: the command line.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod campaign;
+pub mod cli;
+pub mod exec;
+pub mod finding;
+pub mod gen;
+pub mod model;
+pub mod oracle;
+pub mod rng;
+pub mod values;

@@ -1,0 +1,333 @@
+//! The inputs (a sequence of steps, each the bytes of one frame or of a
+//! deliberately broken one) and the model of the session the generator
+//! keeps: channels open, queues and exchanges declared, consumers, delivery
+//! tags outstanding, negotiated limits.
+
+use amqp091_codec::{Frame, FrameDecoder, Method};
+use bytes::BytesMut;
+use serde_json::{json, Value};
+
+use crate::rng::Rng;
+
+/// One write (or two, with `split`) of an input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// The bytes sent.
+    pub bytes: Vec<u8>,
+    /// What the step is (`method basic.publish`, `header`, `bad frame-end`, ...).
+    pub kind: String,
+    /// Written in two writes, cut at this offset.
+    pub split: Option<usize>,
+    /// A well-formed synchronous request: the broker must answer or close.
+    pub wants_reply: bool,
+    /// The step breaks a rule (the first such step decides the expected code).
+    pub defective: bool,
+    /// The close code the spec gives for the defect, when it is known.
+    pub expect_code: Option<u16>,
+}
+
+impl Step {
+    /// A valid step.
+    pub fn valid(bytes: Vec<u8>, kind: impl Into<String>, wants_reply: bool) -> Step {
+        Step {
+            bytes,
+            kind: kind.into(),
+            split: None,
+            wants_reply,
+            defective: false,
+            expect_code: None,
+        }
+    }
+
+    /// A step that breaks a rule, with the spec's close code if known.
+    pub fn defect(bytes: Vec<u8>, kind: impl Into<String>, expect_code: Option<u16>) -> Step {
+        Step {
+            bytes,
+            kind: kind.into(),
+            split: None,
+            wants_reply: false,
+            defective: true,
+            expect_code,
+        }
+    }
+}
+
+/// A whole input: what one fuzz connection sends after its handshake.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Input {
+    /// The steps, in order.
+    pub steps: Vec<Step>,
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    (0..s.len() / 2)
+        .map(|i| u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok())
+        .collect()
+}
+
+impl Input {
+    /// All bytes, concatenated (`repro.bin`).
+    pub fn bytes(&self) -> Vec<u8> {
+        self.steps.iter().flat_map(|s| s.bytes.clone()).collect()
+    }
+
+    /// The close code the spec gives, if the last step is the only defective
+    /// one and has one (a later defect could be detected first).
+    pub fn expected_code(&self) -> Option<u16> {
+        if !self.whole_frames() {
+            return None;
+        }
+        let last = self.steps.last()?;
+        let defects = self.steps.iter().filter(|s| s.defective).count();
+        if defects != 1 || !last.defective {
+            return None;
+        }
+        // The state the expectation assumed must still hold (the minimiser
+        // removes steps before it).
+        let channel = u16::from_be_bytes([*last.bytes.get(1)?, *last.bytes.get(2)?]);
+        let prior = &self.steps[..self.steps.len() - 1];
+        let open = Model::after(prior, u16::MAX, u32::MAX)
+            .open
+            .contains(&channel);
+        let holds = if last.kind.starts_with("unopened channel") {
+            !open
+        } else if last.kind.starts_with("second channel.open") {
+            open
+        } else {
+            true
+        };
+        last.expect_code.filter(|_| holds)
+    }
+
+    /// Whether the broker must answer: every step is well formed and one is
+    /// a synchronous request.
+    pub fn wants_reply(&self) -> bool {
+        self.steps.iter().any(|s| s.wants_reply)
+            && self.steps.iter().all(|s| !s.defective)
+            && self.whole_frames()
+    }
+
+    /// The kind of the last step's frame (part of a finding's signature):
+    /// the method's name, `header`, `body`, `heartbeat`, `type N`, or
+    /// `partial` for fewer than a frame header's octets.
+    pub fn last_kind(&self) -> String {
+        let Some(b) = self.steps.last().map(|s| &s.bytes) else {
+            return "none".into();
+        };
+        if b.len() < 7 {
+            return "partial".into();
+        }
+        match b[0] {
+            1 if b.len() >= 11 => {
+                let (c, m) = (
+                    u16::from_be_bytes([b[7], b[8]]),
+                    u16::from_be_bytes([b[9], b[10]]),
+                );
+                amqp091_codec::spec_info::METHODS
+                    .iter()
+                    .find(|i| i.class_id == c && i.method_id == m)
+                    .map_or_else(|| "unknown method".into(), |i| i.full_name.to_string())
+            }
+            1 => "method".into(),
+            2 => "header".into(),
+            3 => "body".into(),
+            8 => "heartbeat".into(),
+            t => format!("type {t}"),
+        }
+    }
+
+    /// Whether the bytes are whole frames (nothing left waiting for more).
+    pub fn whole_frames(&self) -> bool {
+        let mut buf = BytesMut::from(&self.bytes()[..]);
+        let mut dec = FrameDecoder::new(0);
+        loop {
+            match dec.decode(&mut buf) {
+                Ok(Some(_)) => continue,
+                Ok(None) => return buf.is_empty(),
+                Err(_) => return true,
+            }
+        }
+    }
+
+    /// `repro.json`: every step with its bytes in hex and the frames decoded.
+    pub fn to_json(&self) -> Value {
+        let steps: Vec<Value> = self
+            .steps
+            .iter()
+            .map(|s| {
+                json!({
+                    "kind": s.kind, "hex": hex(&s.bytes), "split": s.split,
+                    "wants_reply": s.wants_reply, "defective": s.defective,
+                    "expect_code": s.expect_code, "decoded": decode_all(&s.bytes),
+                })
+            })
+            .collect();
+        json!({ "steps": steps })
+    }
+
+    /// Reads back [`to_json`](Input::to_json).
+    pub fn from_json(v: &Value) -> Option<Input> {
+        let mut steps = Vec::new();
+        for s in v.get("steps")?.as_array()? {
+            steps.push(Step {
+                bytes: unhex(s.get("hex")?.as_str()?)?,
+                kind: s.get("kind")?.as_str()?.to_string(),
+                split: s.get("split").and_then(Value::as_u64).map(|n| n as usize),
+                wants_reply: s.get("wants_reply").and_then(Value::as_bool) == Some(true),
+                defective: s.get("defective").and_then(Value::as_bool) == Some(true),
+                expect_code: s
+                    .get("expect_code")
+                    .and_then(Value::as_u64)
+                    .map(|n| n as u16),
+            });
+        }
+        Some(Input { steps })
+    }
+}
+
+/// The frames in `bytes`, as text (what does not decode is said so).
+pub fn decode_all(bytes: &[u8]) -> Vec<String> {
+    let mut buf = BytesMut::from(bytes);
+    let mut dec = FrameDecoder::new(0);
+    let mut out = Vec::new();
+    loop {
+        match dec.decode(&mut buf) {
+            Ok(Some(raw)) => match Frame::from_raw(raw) {
+                Ok(f) => out.push(amqp091_conform::describe::describe_frame(&f)),
+                Err(e) => out.push(format!("undecodable: {e}")),
+            },
+            Ok(None) => {
+                if !buf.is_empty() {
+                    out.push(format!("incomplete: {} bytes", buf.len()));
+                }
+                return out;
+            }
+            Err(e) => {
+                out.push(format!("invalid: {e}"));
+                return out;
+            }
+        }
+    }
+}
+
+/// What the generator believes of the session.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// Channels opened.
+    pub open: Vec<u16>,
+    /// Queues declared.
+    pub queues: Vec<String>,
+    /// Exchanges declared.
+    pub exchanges: Vec<String>,
+    /// Consumers: channel and tag.
+    pub consumers: Vec<(u16, String)>,
+    /// Messages published while a consumer exists (delivery tags outstanding).
+    pub tags: u64,
+    /// Negotiated channel-max.
+    pub channel_max: u16,
+    /// Negotiated frame-max.
+    pub frame_max: u32,
+}
+
+impl Model {
+    /// A fresh session with these limits.
+    pub fn new(channel_max: u16, frame_max: u32) -> Model {
+        Model {
+            open: Vec::new(),
+            queues: Vec::new(),
+            exchanges: Vec::new(),
+            consumers: Vec::new(),
+            tags: 0,
+            channel_max,
+            frame_max,
+        }
+    }
+
+    /// The model after `steps` (valid method frames among them applied).
+    pub fn after(steps: &[Step], channel_max: u16, frame_max: u32) -> Model {
+        let mut m = Model::new(channel_max, frame_max);
+        for s in steps {
+            let mut buf = BytesMut::from(&s.bytes[..]);
+            let mut dec = FrameDecoder::new(0);
+            while let Ok(Some(raw)) = dec.decode(&mut buf) {
+                if let Ok(Frame::Method { channel, method }) = Frame::from_raw(raw) {
+                    m.apply(channel, &method);
+                }
+            }
+        }
+        m
+    }
+
+    /// Applies a method the client sent.
+    pub fn apply(&mut self, channel: u16, method: &Method) {
+        match method {
+            Method::ChannelOpen(_) if !self.open.contains(&channel) => self.open.push(channel),
+            Method::ChannelClose(_) => self.open.retain(|c| *c != channel),
+            Method::QueueDeclare(q) => push_new(&mut self.queues, q.queue.to_string()),
+            Method::ExchangeDeclare(x) => push_new(&mut self.exchanges, x.exchange.to_string()),
+            Method::BasicConsume(c) => self.consumers.push((channel, c.consumer_tag.to_string())),
+            Method::BasicPublish(_) if !self.consumers.is_empty() => self.tags += 1,
+            _ => {}
+        }
+    }
+
+    /// A channel that is open (1 if none is).
+    pub fn channel(&self, rng: &mut Rng) -> u16 {
+        if self.open.is_empty() {
+            1
+        } else {
+            *rng.pick(&self.open)
+        }
+    }
+
+    /// The lowest channel not open.
+    pub fn unopened(&self) -> u16 {
+        (1..=u16::MAX).find(|c| !self.open.contains(c)).unwrap_or(1)
+    }
+
+    /// A queue name: a declared one or one of a small pool (bounded growth).
+    pub fn queue(&self, rng: &mut Rng) -> String {
+        if !self.queues.is_empty() && !rng.one_in(4) {
+            rng.pick(&self.queues).clone()
+        } else {
+            format!("fz-q{}", rng.below(3))
+        }
+    }
+
+    /// An exchange name.
+    pub fn exchange(&self, rng: &mut Rng) -> String {
+        if !self.exchanges.is_empty() && rng.one_in(2) {
+            return rng.pick(&self.exchanges).clone();
+        }
+        rng.pick(&["", "amq.direct", "amq.fanout", "fz-x"])
+            .to_string()
+    }
+
+    /// A consumer tag: an existing one (a duplicate) or a new one.
+    pub fn consumer_tag(&self, rng: &mut Rng) -> String {
+        if !self.consumers.is_empty() && rng.one_in(3) {
+            rng.pick(&self.consumers).1.clone()
+        } else {
+            format!("fz-c{}", rng.below(4))
+        }
+    }
+
+    /// A delivery tag: outstanding, or one never given.
+    pub fn delivery_tag(&self, rng: &mut Rng) -> u64 {
+        if self.tags > 0 && !rng.one_in(3) {
+            1 + rng.below(self.tags as usize) as u64
+        } else {
+            self.tags + 1 + rng.below(1000) as u64
+        }
+    }
+}
+
+fn push_new(v: &mut Vec<String>, s: String) {
+    if !v.contains(&s) {
+        v.push(s);
+    }
+}

@@ -1,0 +1,178 @@
+//! The oracles: crash, hang, wrong code, interference, resource growth; and
+//! reproducing an input (a fresh connection and a canary check), which the
+//! campaign, the minimiser and `replay` share.
+
+use std::time::Duration;
+
+use amqp091_conform::target::Target;
+
+use crate::exec::{self, Canary, CanaryState, Outcome, Waits};
+use crate::model::Input;
+
+/// Which oracle fired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Oracle {
+    /// The broker stopped accepting connections, or the canary dropped
+    /// without a close, or stopped answering.
+    Crash,
+    /// A synchronous request got no reply and no close, the canary fine.
+    Hang,
+    /// A defect whose close code the spec gives got another code, or none.
+    WrongCode,
+    /// The canary received something it did not ask for.
+    Interference,
+    /// The broker's resident memory grew past the bound.
+    ResourceGrowth,
+}
+
+impl Oracle {
+    /// Its name in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Oracle::Crash => "crash",
+            Oracle::Hang => "hang",
+            Oracle::WrongCode => "wrong-code",
+            Oracle::Interference => "interference",
+            Oracle::ResourceGrowth => "resource-growth",
+        }
+    }
+}
+
+/// An oracle's verdict on one execution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// The oracle.
+    pub oracle: Oracle,
+    /// What the spec or the canary's past says should happen.
+    pub expected: String,
+    /// What happened.
+    pub observed: String,
+    /// The response state (part of the signature).
+    pub state: String,
+}
+
+/// One execution judged: its outcome (none if no connection could be made)
+/// and the verdict, if an oracle fired.
+#[derive(Debug)]
+pub struct Judged {
+    /// The fuzz connection's outcome.
+    pub outcome: Option<Outcome>,
+    /// The verdict.
+    pub verdict: Option<Verdict>,
+    /// The canary must be opened again.
+    pub canary_lost: bool,
+}
+
+fn verdict(oracle: Oracle, expected: &str, observed: String, state: String) -> Option<Verdict> {
+    Some(Verdict {
+        oracle,
+        expected: expected.into(),
+        observed,
+        state,
+    })
+}
+
+/// Runs `input`, checks the canary, and applies the oracles.
+pub async fn judge(target: &Target, input: &Input, canary: &mut Canary, waits: &Waits) -> Judged {
+    let outcome = exec::run(target, input, waits).await.ok();
+    let canary_state = canary.check(waits).await;
+    let last = outcome
+        .as_ref()
+        .map(Outcome::last)
+        .unwrap_or("refused".into());
+    let lost = canary_state != CanaryState::Fine;
+    let v = match canary_state {
+        CanaryState::Dropped | CanaryState::Silent => {
+            let accepting = exec::connect(target, waits).await.is_ok();
+            let observed = match (canary_state, accepting) {
+                (_, false) => "the broker no longer accepts connections".to_string(),
+                (CanaryState::Silent, _) => "the canary stopped answering".to_string(),
+                _ => "the canary's socket closed without connection.close".to_string(),
+            };
+            verdict(
+                Oracle::Crash,
+                "the canary answers, connections accepted",
+                observed,
+                last,
+            )
+        }
+        CanaryState::Disturbed(what) => verdict(
+            Oracle::Interference,
+            "basic.qos-ok on the canary",
+            format!("the canary received {what}"),
+            last,
+        ),
+        CanaryState::Fine => match &outcome {
+            None => verdict(
+                Oracle::Crash,
+                "a new connection is accepted",
+                "the connection was refused while the canary lived".into(),
+                last,
+            ),
+            Some(o) if o.unanswered => verdict(
+                Oracle::Hang,
+                "a reply or a close to a synchronous request",
+                format!("nothing within {} ms", waits.hang.as_millis()),
+                last,
+            ),
+            // A channel closed by the broker before makes the model wrong:
+            // no verdict then. The codes expected are connection exceptions.
+            Some(o) if o.states.iter().any(|s| s.starts_with("channel.close")) => None,
+            Some(o) => match input.expected_code() {
+                Some(code) if connection_close(o) != Some(code) => verdict(
+                    Oracle::WrongCode,
+                    &format!("connection.close with reply code {code}"),
+                    match connection_close(o) {
+                        Some(c) => format!("connection.close with reply code {c}"),
+                        None => format!("no connection.close (states: {})", o.states.join(" ")),
+                    },
+                    last,
+                ),
+                _ => None,
+            },
+        },
+    };
+    Judged {
+        outcome,
+        verdict: v,
+        canary_lost: lost,
+    }
+}
+
+fn connection_close(o: &Outcome) -> Option<u16> {
+    o.states
+        .iter()
+        .find_map(|s| s.strip_prefix("connection.close:")?.parse().ok())
+}
+
+/// Resident memory of a process in KiB (`/proc/PID/status`, VmRSS).
+pub fn rss_kib(pid: u32) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Runs `cmd` (sh -c) if given, then waits until the broker accepts a
+/// connection and a canary opens (at most `limit`).
+pub async fn recover(
+    target: &Target,
+    restart_cmd: Option<&str>,
+    waits: &Waits,
+    limit: Duration,
+) -> Option<Canary> {
+    if let Some(cmd) = restart_cmd {
+        let _ = tokio::process::Command::new("sh")
+            .arg("-c")
+            .arg(cmd)
+            .status()
+            .await;
+    }
+    let deadline = tokio::time::Instant::now() + limit;
+    while tokio::time::Instant::now() < deadline {
+        if let Ok(c) = Canary::open(target, waits).await {
+            return Some(c);
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    None
+}
