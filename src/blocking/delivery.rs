@@ -41,55 +41,63 @@ pub struct Delivery {
     acker: Acker,
 }
 
-impl Delivery {
-    pub(crate) fn new(message: proto::Delivery, acker: Acker) -> Self {
-        Delivery { message, acker }
-    }
+/// The handle part of a message type: its constructor, `ack`, `nack`,
+/// `reject`, its channel, and the core's message through `Deref`.
+macro_rules! acked_message {
+    ($name:ident, $message:ty) => {
+        impl $name {
+            pub(crate) fn new(message: $message, acker: Acker) -> Self {
+                $name { message, acker }
+            }
 
-    /// Acknowledges it (`basic.ack`; with `multiple`, every earlier one too).
-    pub fn ack(&self, options: BasicAckOptions) -> Result<(), Error> {
-        self.acker.ack(self.message.delivery_tag, options)
-    }
+            /// Acknowledges it (`basic.ack`; with `multiple`, every earlier one too).
+            pub fn ack(&self, options: BasicAckOptions) -> Result<(), Error> {
+                self.acker.ack(self.message.delivery_tag, options)
+            }
 
-    /// Rejects it (`basic.nack`), requeued or not.
-    pub fn nack(&self, options: BasicNackOptions) -> Result<(), Error> {
-        self.acker.nack(self.message.delivery_tag, options)
-    }
+            /// Rejects it (`basic.nack`), requeued or not.
+            pub fn nack(&self, options: BasicNackOptions) -> Result<(), Error> {
+                self.acker.nack(self.message.delivery_tag, options)
+            }
 
-    /// Rejects it (`basic.reject`), requeued or not.
-    pub fn reject(&self, options: BasicRejectOptions) -> Result<(), Error> {
-        self.acker.reject(self.message.delivery_tag, options)
-    }
+            /// Rejects it (`basic.reject`), requeued or not.
+            pub fn reject(&self, options: BasicRejectOptions) -> Result<(), Error> {
+                self.acker.reject(self.message.delivery_tag, options)
+            }
 
-    /// The channel it came on.
-    pub fn channel(&self) -> &Channel {
-        &self.acker.0
-    }
+            /// The channel it came on.
+            pub fn channel(&self) -> &Channel {
+                &self.acker.0
+            }
 
-    /// The message alone, without the channel.
-    pub fn into_message(self) -> proto::Delivery {
-        self.message
-    }
+            /// The message alone, without the channel.
+            pub fn into_message(self) -> $message {
+                self.message
+            }
+        }
+
+        impl Deref for $name {
+            type Target = $message;
+            fn deref(&self) -> &$message {
+                &self.message
+            }
+        }
+
+        impl DerefMut for $name {
+            fn deref_mut(&mut self) -> &mut $message {
+                &mut self.message
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.message.fmt(f)
+            }
+        }
+    };
 }
 
-impl Deref for Delivery {
-    type Target = proto::Delivery;
-    fn deref(&self) -> &proto::Delivery {
-        &self.message
-    }
-}
-
-impl DerefMut for Delivery {
-    fn deref_mut(&mut self) -> &mut proto::Delivery {
-        &mut self.message
-    }
-}
-
-impl std::fmt::Debug for Delivery {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.message.fmt(f)
-    }
-}
+acked_message!(Delivery, proto::Delivery);
 
 /// A message fetched with `basic_get`: its fields through `Deref`
 /// ([`proto::GetMessage`]), and `ack`, `nack` and `reject` as on a [`Delivery`].
@@ -98,52 +106,4 @@ pub struct GetMessage {
     acker: Acker,
 }
 
-impl GetMessage {
-    pub(crate) fn new(message: proto::GetMessage, acker: Acker) -> Self {
-        GetMessage { message, acker }
-    }
-
-    /// Acknowledges it (`basic.ack`; with `multiple`, every earlier one too).
-    pub fn ack(&self, options: BasicAckOptions) -> Result<(), Error> {
-        self.acker.ack(self.message.delivery_tag, options)
-    }
-
-    /// Rejects it (`basic.nack`), requeued or not.
-    pub fn nack(&self, options: BasicNackOptions) -> Result<(), Error> {
-        self.acker.nack(self.message.delivery_tag, options)
-    }
-
-    /// Rejects it (`basic.reject`), requeued or not.
-    pub fn reject(&self, options: BasicRejectOptions) -> Result<(), Error> {
-        self.acker.reject(self.message.delivery_tag, options)
-    }
-
-    /// The channel it came on.
-    pub fn channel(&self) -> &Channel {
-        &self.acker.0
-    }
-
-    /// The message alone, without the channel.
-    pub fn into_message(self) -> proto::GetMessage {
-        self.message
-    }
-}
-
-impl Deref for GetMessage {
-    type Target = proto::GetMessage;
-    fn deref(&self) -> &proto::GetMessage {
-        &self.message
-    }
-}
-
-impl DerefMut for GetMessage {
-    fn deref_mut(&mut self) -> &mut proto::GetMessage {
-        &mut self.message
-    }
-}
-
-impl std::fmt::Debug for GetMessage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.message.fmt(f)
-    }
-}
+acked_message!(GetMessage, proto::GetMessage);
