@@ -198,6 +198,26 @@ pub enum Error {
     /// The URL is not a valid AMQP URI.
     #[error(transparent)]
     Uri(#[from] UriError),
+    /// The connection is being recovered and the call cannot wait for it:
+    /// a publish past the bounds of what recovery holds
+    /// ([`Recovery::hold_messages`](crate::proto::Recovery::hold_messages)),
+    /// or a call that needs the broker now (opening a channel, updating the secret).
+    #[error("the connection is recovering (attempt {attempt}); try again once it is back")]
+    Recovering {
+        /// The current attempt.
+        attempt: u32,
+    },
+    /// An acknowledgement of a delivery made on a connection that was lost
+    /// since: the broker of the new one does not know the tag (it would
+    /// close the channel with 406), so nothing was sent. The message was
+    /// not acknowledged; the broker delivers it again (redelivered).
+    #[error("delivery tag {delivery_tag} on channel {channel} is from before the connection was recovered; nothing sent")]
+    StaleDeliveryTag {
+        /// The channel.
+        channel: u16,
+        /// The tag.
+        delivery_tag: u64,
+    },
 }
 
 /// `?` on a name that does not fit a short string.

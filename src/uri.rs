@@ -81,8 +81,11 @@
 //! Errors ([`UriError`]) name the part of the URL at fault and never contain
 //! the password.
 
+pub(crate) mod address;
 #[doc(hidden)]
 pub mod fuzzing;
+
+pub use address::Address;
 
 use std::fmt;
 use std::net::Ipv6Addr;
@@ -160,6 +163,14 @@ pub struct ConnectionOptions {
     /// TLS: the name to verify the server's certificate against, when it is
     /// not the host (`server_name_indication`).
     pub server_name: Option<String>,
+    /// More brokers to try after `host:port`, in order (see
+    /// [`addresses`](Self::addresses)): when connecting, the next one is
+    /// tried if one does not answer, and recovery moves along them.
+    /// [`from_urls`](Self::from_urls) fills it from a list of URLs.
+    pub more_addresses: Vec<Address>,
+    /// Try the brokers in a shuffled order instead of as listed (spreads
+    /// clients over a cluster's nodes). Default `false`.
+    pub shuffle_addresses: bool,
 }
 
 impl Default for ConnectionOptions {
@@ -184,6 +195,8 @@ impl Default for ConnectionOptions {
             cert_file: None,
             key_file: None,
             server_name: None,
+            more_addresses: Vec::new(),
+            shuffle_addresses: false,
         }
     }
 }
@@ -210,6 +223,8 @@ impl fmt::Debug for ConnectionOptions {
             cert_file,
             key_file,
             server_name,
+            more_addresses,
+            shuffle_addresses,
         } = self;
         f.debug_struct("ConnectionOptions")
             .field("host", host)
@@ -230,6 +245,8 @@ impl fmt::Debug for ConnectionOptions {
             .field("cert_file", cert_file)
             .field("key_file", key_file)
             .field("server_name", server_name)
+            .field("more_addresses", more_addresses)
+            .field("shuffle_addresses", shuffle_addresses)
             .finish()
     }
 }
@@ -381,6 +398,16 @@ impl AuthMechanism {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UriError {
+    /// A list of URLs ([`ConnectionOptions::from_urls`]) whose entries
+    /// differ in scheme, credentials or virtual host.
+    #[error(
+        "invalid list of AMQP URLs: {address} differs from the first URL in scheme, \
+         credentials or virtual host (give them once, in the first URL)"
+    )]
+    MixedList {
+        /// The host and port of the entry that differs.
+        address: String,
+    },
     /// The URL does not start with a scheme such as `amqp:`.
     #[error("invalid AMQP URL: it must start with amqp:// or amqps://")]
     MissingScheme,

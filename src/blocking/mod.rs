@@ -164,6 +164,13 @@ impl Connection {
     }
 
     fn run(io: Arc<dyn io::Transport>, config: proto::Config) -> Result<Connection, Error> {
+        if config.recovery.is_some() {
+            return Err(Error::InvalidArgument(
+                "automatic recovery is not available in the blocking client yet; \
+                 use the tokio client (amqp091::Connection)"
+                    .into(),
+            ));
+        }
         static CONNECTIONS: AtomicU64 = AtomicU64::new(1);
         // Never the password: ConnectionOptions' Debug hides it, and it is not a span field.
         let span = tracing::info_span!(

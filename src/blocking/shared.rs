@@ -478,6 +478,8 @@ impl Inner {
                     tracing::info!(%reason, "connection blocked by the server");
                     self.blocked = Some(reason);
                 }
+                // The blocking client refuses a configuration with recovery.
+                Event::Recovery(_) => {}
                 Event::Unblocked => {
                     tracing::info!("connection unblocked");
                     self.blocked = None;

@@ -21,13 +21,19 @@
 //! events; the writer writes whatever the core has queued, all of it in one
 //! write while the socket was busy. Handles lock the mutex, call the core,
 //! and wake the writer.
+//!
+//! A supervisor task owns them: when the core says the transport is gone
+//! and it wants another ([recovery](proto::Config::recovery)), both end,
+//! and the supervisor waits out the core's backoff, connects to the
+//! address the core names, and starts a reader and a writer on the new
+//! transport. The handles never see the change: they only talk to the core.
 
 use std::future::pending;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadHalf, WriteHalf};
+use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
 use tokio::sync::watch;
 
 use crate::codec::ReplyCode;
@@ -35,6 +41,7 @@ use crate::proto;
 use crate::Error;
 
 use super::shared::Shared;
+use super::transport::{BoxedStream, Connector};
 
 const READ_CHUNK: usize = 64 * 1024;
 
@@ -44,16 +51,97 @@ pub(crate) fn now() -> Instant {
     tokio::time::Instant::now().into_std()
 }
 
-/// Starts the reader and writer tasks on `stream`.
-pub(crate) fn spawn<S>(shared: Arc<Shared>, stream: S, span: tracing::Span)
-where
-    S: AsyncRead + AsyncWrite + Send + 'static,
-{
+/// Starts the driver on `stream`; `connector` opens the transports of
+/// recovery (`None`: the connection ends with its first transport).
+pub(crate) fn spawn(
+    shared: Arc<Shared>,
+    stream: BoxedStream,
+    span: tracing::Span,
+    connector: Option<Connector>,
+) {
     use tracing::Instrument;
-    let (rd, wr) = tokio::io::split(stream);
-    tokio::spawn(read_loop(shared.clone(), rd).instrument(span.clone()));
-    tokio::spawn(write_loop(shared.clone(), wr).instrument(span));
-    shared.write_ready.notify_one();
+    tokio::spawn(supervise(shared, stream, connector, span.clone()).instrument(span));
+}
+
+/// Runs a reader and a writer per transport until the connection ends.
+async fn supervise(
+    shared: Arc<Shared>,
+    mut stream: BoxedStream,
+    connector: Option<Connector>,
+    span: tracing::Span,
+) {
+    use tracing::Instrument;
+    let _guard = EndOnExit(shared.clone());
+    loop {
+        let (rd, wr) = tokio::io::split(stream);
+        let (lost_tx, lost_rx) = watch::channel(false);
+        let reader = tokio::spawn(read_loop(shared.clone(), rd, lost_tx).instrument(span.clone()));
+        let writer = tokio::spawn(write_loop(shared.clone(), wr, lost_rx).instrument(span.clone()));
+        shared.write_ready.notify_one();
+        let _ = reader.await;
+        shared.write_ready.notify_one();
+        let _ = writer.await;
+        {
+            let mut inner = shared.lock();
+            if !inner.core.is_closed() && !inner.core.needs_transport() {
+                // A task ended (a panic) while the transport was fine.
+                inner
+                    .core
+                    .handle_io_error(std::io::Error::other("the connection's driver task ended"));
+            }
+            inner.dispatch(&shared);
+        }
+        match next_transport(&shared, connector.as_ref()).await {
+            Some(next) => stream = next,
+            None => return,
+        }
+    }
+}
+
+/// Waits for the core's backoff and connects where it says, until a
+/// transport is up (`Some`) or the connection has ended (`None`).
+async fn next_transport(
+    shared: &Arc<Shared>,
+    connector: Option<&Connector>,
+) -> Option<BoxedStream> {
+    loop {
+        let (target, deadline) = {
+            let inner = shared.lock();
+            if inner.core.is_closed() {
+                return None;
+            }
+            (
+                inner.core.wants_transport().cloned(),
+                inner.core.poll_timeout(),
+            )
+        };
+        if let Some(address) = target {
+            let result = match connector {
+                Some(connect) => connect(address).await,
+                None => Err(Error::NotOpen(crate::Endpoint::Connection)),
+            };
+            let mut inner = shared.lock();
+            match result {
+                Ok(stream) => {
+                    inner.core.transport_ready(now());
+                    inner.dispatch(shared);
+                    return Some(stream);
+                }
+                Err(e) => inner.core.transport_failed(e, now()),
+            }
+            inner.dispatch(shared);
+            continue;
+        }
+        tokio::select! {
+            _ = sleep_until(deadline) => {
+                let mut inner = shared.lock();
+                inner.core.handle_timeout(now());
+                inner.dispatch(shared);
+            }
+            // A command (a close, say) changed the state.
+            _ = shared.reader_wake.notified() => shared.lock().dispatch(shared),
+        }
+    }
 }
 
 async fn sleep_until(deadline: Option<Instant>) {
@@ -63,8 +151,9 @@ async fn sleep_until(deadline: Option<Instant>) {
     }
 }
 
-async fn read_loop<S: AsyncRead>(shared: Arc<Shared>, mut rd: ReadHalf<S>) {
-    let _guard = EndOnExit(shared.clone());
+async fn read_loop(shared: Arc<Shared>, mut rd: ReadHalf<BoxedStream>, lost: watch::Sender<bool>) {
+    // The writer stops with the reader (the transport is gone, or the connection).
+    let _lost = LostOnExit(lost);
     let mut buf = BytesMut::with_capacity(READ_CHUNK);
     loop {
         // Reading pauses while a consumer's queue is full (its overflow holds
@@ -122,18 +211,35 @@ async fn read_loop<S: AsyncRead>(shared: Arc<Shared>, mut rd: ReadHalf<S>) {
         }
         shared.released.reader_waits(false);
         shared.write_ready.notify_one();
-        if shared.lock().core.is_closed() {
+        let inner = shared.lock();
+        if inner.core.is_closed() || inner.core.needs_transport() {
             return;
         }
     }
 }
 
-async fn write_loop<S: AsyncWrite>(shared: Arc<Shared>, mut wr: WriteHalf<S>) {
-    let _guard = EndOnExit(shared.clone());
+/// Tells the writer that the transport is over.
+struct LostOnExit(watch::Sender<bool>);
+
+impl Drop for LostOnExit {
+    fn drop(&mut self) {
+        let _ = self.0.send(true);
+    }
+}
+
+async fn write_loop(
+    shared: Arc<Shared>,
+    mut wr: WriteHalf<BoxedStream>,
+    mut lost: watch::Receiver<bool>,
+) {
     let mut closed = shared.closed_tx.subscribe();
     loop {
         let (bytes, is_closed) = {
             let mut inner = shared.lock();
+            if *lost.borrow() || inner.core.needs_transport() {
+                // What was queued for this transport is void (the core dropped it).
+                return;
+            }
             (inner.core.take_transmit(now()), inner.core.is_closed())
         };
         match bytes {
@@ -152,6 +258,8 @@ async fn write_loop<S: AsyncWrite>(shared: Arc<Shared>, mut wr: WriteHalf<S>) {
                             Err(_) => return,
                         }
                     }
+                    // The transport is gone (recovery takes over): drop it now.
+                    _ = wait_lost(&mut lost) => return,
                 };
                 shared.drained.notify_waiters();
                 if let Err(e) = written {
@@ -172,10 +280,18 @@ async fn write_loop<S: AsyncWrite>(shared: Arc<Shared>, mut wr: WriteHalf<S>) {
                     shared.reader_wake.notify_one();
                     return;
                 }
-                shared.write_ready.notified().await
+                tokio::select! {
+                    _ = shared.write_ready.notified() => {}
+                    _ = wait_lost(&mut lost) => return,
+                }
             }
         }
     }
+}
+
+/// Resolves once the transport is over.
+async fn wait_lost(rx: &mut watch::Receiver<bool>) {
+    let _ = rx.wait_for(|lost| *lost).await.map(drop);
 }
 
 /// Resolves once the connection has ended.

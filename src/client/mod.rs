@@ -23,16 +23,16 @@ mod driver;
 mod shared;
 #[cfg(feature = "tls")]
 mod tls;
+mod transport;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::net::TcpStream;
 
 use crate::codec::{FieldTable, ReplyCode};
-use crate::proto::{self, Tuning};
-use crate::{ConnectionOptions, Endpoint, Error, TimeoutKind};
+use crate::proto::{self, ConnectionState, Tuning};
+use crate::{ConnectionOptions, Endpoint, Error};
 
 pub use crate::proto::ConsumerEnd;
 pub use channel::Channel;
@@ -91,8 +91,11 @@ impl Connection {
     }
 
     /// Connects with options (or a [`proto::Config`] for the settings a URI
-    /// cannot carry). `connection_timeout` bounds the TCP connect and the
-    /// handshake together.
+    /// cannot carry, such as [`recovery`](proto::Config::recovery)).
+    /// `connection_timeout` bounds the TCP connect and the handshake
+    /// together; with several addresses
+    /// ([`more_addresses`](ConnectionOptions::more_addresses)) each one
+    /// not answering is given that time before the next is tried.
     pub async fn connect_with(config: impl Into<proto::Config>) -> Result<Connection, Error> {
         let mut config = config.into();
         let opts = &config.options;
@@ -103,33 +106,14 @@ impl Connection {
         }
         check_transport(opts, opts.tls)?;
         // Certificates are read before connecting: a missing file fails at once.
-        #[cfg(feature = "tls")]
-        let tls_config = match opts.tls {
-            true => Some(tls::client_config(opts)?),
-            false => None,
-        };
+        let connector = transport::connector(opts)?;
         let started = driver::now();
         let timeout = opts.connection_timeout;
-        let addr = (opts.host.clone(), opts.port);
-        let stream = match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
-            Ok(Ok(s)) => s,
-            Ok(Err(e)) => return Err(Error::io(e, Some("TCP connect"))),
-            Err(_) => return Err(Error::Timeout(TimeoutKind::Connect)),
-        };
-        let _ = stream.set_nodelay(true);
-        #[cfg(feature = "tls")]
-        if let Some(tls_config) = tls_config {
-            let left = timeout.saturating_sub(started.elapsed());
-            let handshake = tls::handshake(stream, tls_config, &config.options);
-            let tls = match tokio::time::timeout(left, handshake).await {
-                Ok(tls) => tls?,
-                Err(_) => return Err(Error::Timeout(TimeoutKind::Connect)),
-            };
-            config.options.connection_timeout = timeout.saturating_sub(started.elapsed());
-            return Self::run(tls, config).await;
-        }
-        config.options.connection_timeout = timeout.saturating_sub(started.elapsed());
-        Self::run(stream, config).await
+        let seed = config.recovery.as_ref().map_or(0, |r| r.seed);
+        let addresses = opts.addresses(seed);
+        let (stream, index) = transport::connect_first(&connector, &addresses).await?;
+        config.options.connection_timeout = transport::left(timeout, started.elapsed());
+        Self::run(stream, config, Some((connector, index, timeout))).await
     }
 
     /// Runs AMQP over a plain stream the caller connected (a proxy, an
@@ -146,7 +130,7 @@ impl Connection {
     {
         let config = config.into();
         check_transport(&config.options, false)?;
-        Self::run(stream, config).await
+        Self::run(Box::pin(stream), config, None).await
     }
 
     /// Runs AMQP over a stream the caller has secured (its own TLS, a
@@ -159,13 +143,25 @@ impl Connection {
     where
         S: AsyncRead + AsyncWrite + Send + 'static,
     {
-        Self::run(stream, config.into()).await
+        Self::run(Box::pin(stream), config.into(), None).await
     }
 
-    async fn run<S>(stream: S, config: proto::Config) -> Result<Connection, Error>
-    where
-        S: AsyncRead + AsyncWrite + Send + 'static,
-    {
+    /// Runs the connection over `stream`. `reconnect`: how to open another
+    /// transport for recovery, the index of the address `stream` goes to,
+    /// and the full connection timeout (the handshake on `stream` has what
+    /// is left of it).
+    async fn run(
+        stream: transport::BoxedStream,
+        config: proto::Config,
+        reconnect: Option<(transport::Connector, usize, std::time::Duration)>,
+    ) -> Result<Connection, Error> {
+        if config.recovery.is_some() && reconnect.is_none() {
+            return Err(Error::InvalidArgument(
+                "automatic recovery needs Connection::connect or connect_with: \
+                 a stream given by the caller cannot be opened again"
+                    .into(),
+            ));
+        }
         static CONNECTIONS: AtomicU64 = AtomicU64::new(1);
         // Never the password: ConnectionOptions' Debug hides it, and it is not a span field.
         let span = tracing::info_span!(
@@ -177,9 +173,15 @@ impl Connection {
             user = %config.options.username,
         );
         span.in_scope(|| tracing::debug!("connecting"));
-        let core = proto::Connection::new(config, driver::now());
+        let mut core = proto::Connection::new(config, driver::now());
+        let connector = reconnect.map(|(connector, index, timeout)| {
+            core.set_address_index(index);
+            // Later handshakes get the whole timeout.
+            core.set_connection_timeout(timeout);
+            connector
+        });
         let (shared, connected) = Shared::new(core);
-        driver::spawn(shared.clone(), stream, span);
+        driver::spawn(shared.clone(), stream, span, connector);
         match connected.await {
             Ok(Ok(())) => Ok(Connection {
                 _close_on_drop: Arc::new(CloseOnDrop(shared.clone())),
@@ -264,9 +266,26 @@ impl Connection {
         self.shared.blocked_tx.subscribe()
     }
 
-    /// Whether the connection is open.
+    /// Whether the connection is open (`false` while it recovers).
     pub fn is_open(&self) -> bool {
         self.shared.lock().core.is_open()
+    }
+
+    /// Where the connection is: connected, recovering (with the attempt
+    /// and why it was lost), recovered, closed.
+    pub fn state(&self) -> ConnectionState {
+        self.shared.lock().core.state()
+    }
+
+    /// Follows [`state`](Self::state): `changed().await` wakes at each
+    /// change. With [recovery](proto::Config::recovery) on, this is the
+    /// hook for what the application restores itself: after
+    /// [`ConnectionState::Recovered`] the connection, its channels and
+    /// consumers are back (the same handles go on working), and whatever
+    /// the library does not record (for example declarations made through
+    /// another connection) can be declared again.
+    pub fn watch_state(&self) -> tokio::sync::watch::Receiver<ConnectionState> {
+        self.shared.state_tx.subscribe()
     }
 
     /// What the server said about itself (product, version, capabilities).

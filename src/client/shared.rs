@@ -15,7 +15,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::{mpsc, oneshot, watch, Notify};
 
 use crate::codec::ShortStr;
-use crate::proto::{self, ConsumerEnd, Delivery, Event, Reply, RequestId, Returned};
+use crate::proto::{
+    self, ConnectionState, ConsumerEnd, Delivery, Event, RecoveryEvent, Reply, RequestId, Returned,
+};
 use crate::Error;
 
 use crate::Confirm;
@@ -181,6 +183,8 @@ pub(crate) struct Shared {
     pub(crate) flow_changed: Notify,
     /// Deliveries given back by the application, for the core's buffer.
     pub(crate) released: Arc<Released>,
+    /// The core's [`state`](proto::Connection::state), after each change.
+    pub(crate) state_tx: watch::Sender<ConnectionState>,
 }
 
 impl Shared {
@@ -207,6 +211,7 @@ impl Shared {
             blocked_tx: watch::channel(None).0,
             flow_changed: Notify::new(),
             released: Arc::new(Released::default()),
+            state_tx: watch::channel(ConnectionState::Connecting).0,
         });
         (shared, rx)
     }
@@ -310,9 +315,17 @@ impl Inner {
         while let Some(event) = self.core.poll_event() {
             match event {
                 Event::Connected => {
+                    shared.state_tx.send_replace(self.core.state());
                     if let Some(tx) = self.connected.take() {
                         let _ = tx.send(Ok(()));
                     }
+                }
+                Event::Recovery(event) => {
+                    if let RecoveryEvent::QueueRenamed { old, new } = &event {
+                        tracing::info!(%old, %new, "recovery: server-named queue renamed");
+                    }
+                    shared.state_tx.send_replace(self.core.state());
+                    shared.flow_changed.notify_waiters();
                 }
                 Event::Completed { id, result } => {
                     if let Some(tx) = self.pending.remove(&id) {
@@ -385,6 +398,7 @@ impl Inner {
                         let _ = tx.send(Err(error.clone()));
                     }
                     self.draining.clear();
+                    shared.state_tx.send_replace(self.core.state());
                     let _ = shared.closed_tx.send(Some(error));
                     shared.flow_changed.notify_waiters();
                     shared.drained.notify_waiters();

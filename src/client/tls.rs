@@ -13,18 +13,17 @@ use tokio_rustls::TlsConnector;
 
 pub(crate) use crate::tls_config::client_config;
 use crate::tls_config::tls_error;
-use crate::{ConnectionOptions, Error};
+use crate::Error;
 
 /// Runs the TLS handshake over a connected socket.
+/// `name`: what the server's certificate must be for (the options'
+/// server name, or the host connected to).
 pub(crate) async fn handshake(
     tcp: TcpStream,
     config: ClientConfig,
-    opts: &ConnectionOptions,
+    name: &str,
 ) -> Result<TlsStream<TcpStream>, Error> {
-    let name = opts
-        .server_name
-        .clone()
-        .unwrap_or_else(|| opts.host.clone());
+    let name = name.to_owned();
     let name = ServerName::try_from(name).map_err(|e| tls_error(format!("server name: {e}")))?;
     TlsConnector::from(Arc::new(config))
         .connect(name, tcp)

@@ -5,6 +5,8 @@
 use std::collections::VecDeque;
 use std::time::Instant;
 
+use bytes::BytesMut;
+
 use crate::codec::method::*;
 use crate::codec::{encode_method, Frame, Method, ReplyCode, ShortStr};
 use crate::error::{CloseReason, Error, Initiator};
@@ -31,6 +33,9 @@ pub(crate) enum ChannelPhase {
         /// The server's `channel.close` that crossed ours, until our close-ok.
         server_close: Option<CloseReason>,
     },
+    /// The transport was lost (recovery on): waiting to be reopened on the
+    /// next one. Commands are accepted and held.
+    Recovering,
 }
 
 #[derive(Debug)]
@@ -47,6 +52,21 @@ pub(crate) struct Channel {
     pub(crate) flow_active: bool,
     /// In confirm mode: returns waiting for the ack of their publish.
     pub(crate) held_returns: Vec<Returned>,
+    /// In tx mode (`tx.select` sent), restored on recovery.
+    pub(crate) tx: bool,
+    /// The core's own channel (recovery declares topology on it): no events.
+    pub(crate) internal: bool,
+    /// While recovering: the application's frames wait in `held` (and the
+    /// requests among them in `held_rpcs`) until the channel is restored.
+    pub(crate) holding: bool,
+    pub(crate) held: BytesMut,
+    pub(crate) held_rpcs: VecDeque<Rpc>,
+    /// Added to the server's delivery tags: after a recovery the server
+    /// counts from 1 again while the tags the application sees go on.
+    /// Tags up to it are from an earlier transport.
+    pub(crate) tag_offset: u64,
+    /// The highest delivery tag handed out (with the offset).
+    pub(crate) last_tag: u64,
 }
 
 impl Channel {
@@ -60,6 +80,13 @@ impl Channel {
             confirms: None,
             flow_active: true,
             held_returns: Vec::new(),
+            tx: false,
+            internal: false,
+            holding: false,
+            held: BytesMut::new(),
+            held_rpcs: VecDeque::new(),
+            tag_offset: 0,
+            last_tag: 0,
         }
     }
 
@@ -70,6 +97,29 @@ impl Channel {
     /// In confirm mode, the next publish's sequence number (and counts it).
     pub(crate) fn next_publish_seq(&mut self) -> Option<u64> {
         self.confirms.as_mut().map(Confirms::publish)
+    }
+
+    /// A delivery tag from the server as the application sees it.
+    fn app_tag(&mut self, tag: u64) -> u64 {
+        let tag = tag.saturating_add(self.tag_offset);
+        self.last_tag = self.last_tag.max(tag);
+        tag
+    }
+
+    /// An application's delivery tag as the server knows it; refused when
+    /// it is from an earlier transport (`0` with `multiple`: every
+    /// outstanding one, stays `0`).
+    pub(crate) fn server_tag(&self, channel: u16, tag: u64, multiple: bool) -> Result<u64, Error> {
+        if self.tag_offset == 0 || (tag == 0 && multiple) {
+            return Ok(tag);
+        }
+        if tag <= self.tag_offset {
+            return Err(Error::StaleDeliveryTag {
+                channel,
+                delivery_tag: tag,
+            });
+        }
+        Ok(tag - self.tag_offset)
     }
 }
 
@@ -190,8 +240,18 @@ impl Connection {
             let Some(rpc) = ch.rpcs.pop_front() else {
                 return;
             };
+            if rpc.restore {
+                return self.restore_reply(channel, method);
+            }
+            if let Some(sent) = &rpc.record {
+                self.recovery.topology.record(sent, Some(&method));
+            }
+            let Some(ch) = self.channels.get_mut(&channel) else {
+                return;
+            };
             match &method {
                 Method::ChannelOpenOk(_) => ch.phase = ChannelPhase::Open,
+                Method::TxSelectOk(_) => ch.tx = true,
                 Method::ChannelCloseOk(_) => return self.our_close_done(channel, rpc.id),
                 Method::BasicCancelOk(ok) => {
                     let tag = ok.consumer_tag.clone();
@@ -388,6 +448,10 @@ impl Connection {
             return;
         };
         self.partial = self.partial.saturating_sub(ch.assembly.received());
+        if ch.internal {
+            // The core's own channel (recovery's): nothing of the application's.
+            return self.restore_channel_ended(channel, &error);
+        }
         for message in ch.held_returns.drain(..) {
             self.events.push_back(Event::Returned {
                 channel,
@@ -412,7 +476,11 @@ impl Connection {
                 end: ConsumerEnd::Closed(error.clone()),
             });
         }
+        for rpc in ch.held_rpcs.drain(..) {
+            self.complete(rpc.id, Err(error.clone()));
+        }
         self.releasing.insert(channel);
+        self.restore_channel_ended(channel, &error);
         self.events
             .push_back(Event::ChannelClosed { channel, error });
     }
@@ -435,10 +503,14 @@ impl Connection {
                     tracing::debug!(channel, consumer = %d.consumer_tag, "delivery for no consumer; dropped");
                     return;
                 }
+                let delivery_tag = match self.channels.get_mut(&channel) {
+                    Some(ch) => ch.app_tag(d.delivery_tag),
+                    None => d.delivery_tag,
+                };
                 let delivery = Delivery {
                     channel,
                     consumer_tag: d.consumer_tag,
-                    delivery_tag: d.delivery_tag,
+                    delivery_tag,
                     redelivered: d.redelivered,
                     exchange: d.exchange,
                     routing_key: d.routing_key,
@@ -467,15 +539,15 @@ impl Connection {
                 }
             }
             Method::BasicGetOk(g) => {
-                let rpc = self
-                    .channels
-                    .get_mut(&channel)
-                    .and_then(|ch| ch.rpcs.pop_front());
-                if let Some(rpc) = rpc {
+                let Some(ch) = self.channels.get_mut(&channel) else {
+                    return;
+                };
+                let delivery_tag = ch.app_tag(g.delivery_tag);
+                if let Some(rpc) = ch.rpcs.pop_front() {
                     self.complete(
                         rpc.id,
                         Ok(Reply::Get(GetMessage {
-                            delivery_tag: g.delivery_tag,
+                            delivery_tag,
                             redelivered: g.redelivered,
                             exchange: g.exchange,
                             routing_key: g.routing_key,

@@ -28,12 +28,14 @@ impl Connection {
         if self.is_closed() {
             return;
         }
+        self.recovery.restore = None;
         self.fail_all(&err);
         self.phase = Phase::Closed { error: err.clone() };
         self.events.push_back(Event::Closed(err));
     }
 
     pub(crate) fn start_closing(&mut self, err: Error, request: Option<RequestId>) {
+        self.recovery.restore = None;
         self.fail_all(&err);
         self.phase = Phase::Closing {
             error: err,

@@ -111,7 +111,54 @@ impl Connection {
         match &self.phase {
             Phase::Open => Ok(()),
             Phase::Closing { error, .. } | Phase::Closed { error } => Err(error.clone()),
+            Phase::Handshake { .. } if self.recovery.attempt > 0 => Err(self.recovering()),
             Phase::Handshake { .. } => Err(Error::NotOpen(Endpoint::Connection)),
+            Phase::Recovering { .. } => Err(self.recovering()),
+        }
+    }
+
+    fn recovering(&self) -> Error {
+        Error::Recovering {
+            attempt: self.recovery.attempt,
+        }
+    }
+
+    /// As [`check_open`](Self::check_open), but a recovering connection is
+    /// usable too: channel commands are held until their channel is back.
+    fn check_usable(&self) -> Result<(), Error> {
+        match &self.phase {
+            Phase::Recovering { .. } | Phase::Handshake { .. } if self.recovery.attempt > 0 => {
+                Ok(())
+            }
+            _ => self.check_open(),
+        }
+    }
+
+    /// Runs a command on `channel`; while the channel waits to be restored
+    /// (recovering), what it writes goes to the channel's held frames and
+    /// its requests wait with them, sent in order once it is restored.
+    fn on_channel<R>(
+        &mut self,
+        channel: u16,
+        f: impl FnOnce(&mut Self) -> Result<R, Error>,
+    ) -> Result<R, Error> {
+        let holding =
+            self.recovery.attempt > 0 && self.channels.get(&channel).is_some_and(|c| c.holding);
+        if !holding {
+            return f(self);
+        }
+        self.swap_held(channel);
+        self.holding_now = true;
+        let result = f(self);
+        self.holding_now = false;
+        self.swap_held(channel);
+        result
+    }
+
+    fn swap_held(&mut self, channel: u16) {
+        if let Some(ch) = self.channels.get_mut(&channel) {
+            std::mem::swap(&mut self.out, &mut ch.held);
+            std::mem::swap(&mut ch.rpcs, &mut ch.held_rpcs);
         }
     }
 
@@ -144,10 +191,10 @@ impl Connection {
     pub fn open_channel(&mut self, now: Instant) -> Result<(u16, RequestId), Error> {
         self.check_open()?;
         let deadline = self.request_deadline(now);
-        let max = self.tuning.channel_max;
-        let taken = |id: &u16| self.channels.contains_key(id) || self.releasing.contains(id);
-        let Some(channel) = (1..=max).find(|id| !taken(id)) else {
-            return Err(Error::ChannelLimit { channel_max: max });
+        let Some(channel) = self.free_channel_id() else {
+            return Err(Error::ChannelLimit {
+                channel_max: self.tuning.channel_max,
+            });
         };
         let id = self.next_id();
         let mut ch = Channel::new();
@@ -169,10 +216,29 @@ impl Connection {
         text: &str,
         now: Instant,
     ) -> Result<RequestId, Error> {
-        self.check_open()?;
+        self.check_usable()?;
         let text = short(text, "reply text")?;
         self.channel_mut_open(channel)?;
         let id = self.next_id();
+        let waiting = self
+            .channels
+            .get(&channel)
+            .is_some_and(|c| c.phase == ChannelPhase::Recovering);
+        if waiting {
+            // Not open on any broker: it ends here.
+            let reason = CloseReason::new(code, text.to_string());
+            self.complete(Some(id), Ok(super::Reply::Method(ChannelCloseOk {}.into())));
+            let by = Initiator::Application;
+            self.channel_ended(
+                channel,
+                Error::ChannelClosed {
+                    channel,
+                    reason,
+                    by,
+                },
+            );
+            return Ok(id);
+        }
         self.begin_channel_close(channel, code, text, Initiator::Application, Some(id), now);
         Ok(id)
     }
@@ -240,7 +306,16 @@ impl Connection {
         method: Method,
         now: Instant,
     ) -> Result<Option<RequestId>, Error> {
-        self.check_open()?;
+        self.check_usable()?;
+        self.on_channel(channel, |conn| conn.request_now(channel, method, now))
+    }
+
+    fn request_now(
+        &mut self,
+        channel: u16,
+        method: Method,
+        now: Instant,
+    ) -> Result<Option<RequestId>, Error> {
         let info = method.info().ok_or_else(|| {
             Error::InvalidArgument(format!("{} is not a spec method", method.name()))
         })?;
@@ -256,11 +331,12 @@ impl Connection {
                 info.full_name
             )));
         }
-        let method = match method {
+        let mut method = match method {
             Method::BasicConsume(c) => {
+                // Already on the channel's frames (held or not).
                 return self
-                    .consume(channel, c, None, now)
-                    .map(|started| started.request)
+                    .consume_now(channel, c, None, now)
+                    .map(|started| started.request);
             }
             m => m,
         };
@@ -269,13 +345,38 @@ impl Connection {
         if !self.channel_is_open(channel) {
             return Err(self.not_open(channel));
         }
+        let recording = self.config.recovery.is_some();
         let Some(ch) = self.channels.get_mut(&channel) else {
             return Err(Error::NotOpen(Endpoint::Channel(channel)));
         };
+        // Tags as the server of this transport knows them.
+        match &mut method {
+            Method::BasicAck(a) => {
+                a.delivery_tag = ch.server_tag(channel, a.delivery_tag, a.multiple)?
+            }
+            Method::BasicNack(n) => {
+                n.delivery_tag = ch.server_tag(channel, n.delivery_tag, n.multiple)?
+            }
+            Method::BasicReject(r) => {
+                r.delivery_tag = ch.server_tag(channel, r.delivery_tag, false)?
+            }
+            _ => {}
+        }
         let mut cancelled = None;
+        let mut forget_queue = None;
         match &method {
             // No cancel-ok will come: the consumer ends now.
-            Method::BasicCancel(c) if c.no_wait => cancelled = Some(c.consumer_tag.clone()),
+            Method::BasicCancel(c) => {
+                if c.no_wait {
+                    cancelled = Some(c.consumer_tag.clone());
+                }
+                // An auto-delete queue goes with its last consumer: not restored after.
+                forget_queue = ch
+                    .consumers
+                    .by_tag
+                    .get(&c.consumer_tag)
+                    .map(|info| info.method.queue.clone());
+            }
             Method::BasicQos(q) => ch.consumers.qos(q.prefetch_count, q.global),
             // Publishes are counted from the first one after confirm.select,
             // which the server handles in order: count from here.
@@ -285,7 +386,17 @@ impl Connection {
             _ => {}
         }
         if id.is_some() {
-            ch.rpcs.push_back(Rpc::for_info(id, info, deadline));
+            let mut rpc = Rpc::for_info(id, info, deadline);
+            if recording && super::topology::is_recorded(&method) {
+                rpc.record = Some(Box::new(method.clone()));
+            }
+            ch.rpcs.push_back(rpc);
+        } else if recording && super::topology::is_recorded(&method) {
+            // no-wait: nothing will confirm it.
+            self.recovery.topology.record(&method, None);
+        }
+        if let Some(queue) = forget_queue.filter(|_| recording) {
+            self.forget_if_last_consumer(channel, &method, &queue);
         }
         let len = method.encoded_len();
         self.out.reserve(len + 8);
@@ -311,13 +422,26 @@ impl Connection {
     pub fn consume(
         &mut self,
         channel: u16,
+        method: BasicConsume,
+        capacity: Option<usize>,
+        now: Instant,
+    ) -> Result<ConsumerStarted, Error> {
+        self.check_usable()?;
+        self.on_channel(channel, |conn| {
+            conn.consume_now(channel, method, capacity, now)
+        })
+    }
+
+    fn consume_now(
+        &mut self,
+        channel: u16,
         mut method: BasicConsume,
         capacity: Option<usize>,
         now: Instant,
     ) -> Result<ConsumerStarted, Error> {
-        self.check_open()?;
         let deadline = self.request_deadline(now);
         let default = self.config.default_consumer_capacity;
+        let held = self.holding_now;
         let tag_n = self.next_consumer_tag;
         // Request numbers are never reused: one lost to an error below is harmless.
         let request = (!method.no_wait).then(|| self.next_id());
@@ -349,6 +473,11 @@ impl Connection {
             ConsumerInfo {
                 capacity: plan.capacity,
                 no_ack: method.no_ack,
+                method: BasicConsume {
+                    no_wait: false,
+                    ..method.clone()
+                },
+                held,
             },
         );
         if let Some(id) = request {
@@ -406,11 +535,57 @@ impl Connection {
         properties: &BasicProperties,
         body: impl Into<Body<'a>>,
     ) -> Result<Option<u64>, Error> {
+        let body = body.into();
+        if self.recovery.attempt > 0 {
+            self.check_usable()?;
+            return self.on_channel(channel, |conn| {
+                conn.hold_if_holding(body.as_slice().len())?;
+                conn.publish_now(channel, method, properties, body)
+            });
+        }
         self.check_open()?;
+        self.publish_now(channel, method, properties, body)
+    }
+
+    fn publish_now(
+        &mut self,
+        channel: u16,
+        method: &BasicPublish,
+        properties: &BasicProperties,
+        body: Body<'_>,
+    ) -> Result<Option<u64>, Error> {
         let seq = self.channel_mut_open(channel)?.next_publish_seq();
         encode_method(&mut self.out, channel, method);
-        self.encode_body(channel, properties, body.into());
+        self.encode_body(channel, properties, body);
         Ok(seq)
+    }
+
+    /// While recovering, a publish on a held channel counts against the
+    /// policy's bounds (past them it fails with [`Error::Recovering`]).
+    fn hold_if_holding(&mut self, body_len: usize) -> Result<(), Error> {
+        if self.holding_now {
+            // The frames around the body, roughly.
+            self.hold_publish(body_len + 64)?;
+        }
+        Ok(())
+    }
+
+    /// Forgets an auto-delete queue whose last consumer is being cancelled.
+    fn forget_if_last_consumer(&mut self, channel: u16, cancel: &Method, queue: &ShortStr) {
+        let Method::BasicCancel(c) = cancel else {
+            return;
+        };
+        if !self.recovery.topology.is_auto_delete(queue) {
+            return;
+        }
+        let others = self.channels.iter().any(|(id, ch)| {
+            ch.consumers.by_tag.iter().any(|(tag, info)| {
+                (*id, tag) != (channel, &c.consumer_tag) && &info.method.queue == queue
+            })
+        });
+        if !others {
+            self.recovery.topology.forget_queue(queue);
+        }
     }
 
     /// The content header and body frames; a large shared body is queued
@@ -418,7 +593,7 @@ impl Connection {
     fn encode_body(&mut self, channel: u16, properties: &BasicProperties, body: Body<'_>) {
         let frame_max = self.tuning.frame_max;
         match body {
-            Body::Shared(body) if body.len() >= ZERO_COPY_MIN => {
+            Body::Shared(body) if body.len() >= ZERO_COPY_MIN && !self.holding_now => {
                 let mut out = std::mem::take(&mut self.out);
                 encode_content_zero_copy(
                     &mut out,
@@ -458,7 +633,45 @@ impl Connection {
         properties: &BasicProperties,
         body: impl Into<Body<'a>>,
     ) -> Result<Option<u64>, Error> {
+        let body = body.into();
+        if self.recovery.attempt > 0 {
+            self.check_usable()?;
+            return self.on_channel(channel, |conn| {
+                conn.hold_if_holding(body.as_slice().len())?;
+                conn.publish_str_now(
+                    channel,
+                    exchange,
+                    routing_key,
+                    mandatory,
+                    immediate,
+                    properties,
+                    body,
+                )
+            });
+        }
         self.check_open()?;
+        self.publish_str_now(
+            channel,
+            exchange,
+            routing_key,
+            mandatory,
+            immediate,
+            properties,
+            body,
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)] // as publish_str
+    fn publish_str_now(
+        &mut self,
+        channel: u16,
+        exchange: &str,
+        routing_key: &str,
+        mandatory: bool,
+        immediate: bool,
+        properties: &BasicProperties,
+        body: Body<'_>,
+    ) -> Result<Option<u64>, Error> {
         let ch = self.channel_mut_open(channel)?;
         let cache = &mut ch.publish_names;
         if cache.0 != exchange {
@@ -476,7 +689,7 @@ impl Connection {
         };
         let seq = ch.next_publish_seq();
         encode_method(&mut self.out, channel, &method);
-        self.encode_body(channel, properties, body.into());
+        self.encode_body(channel, properties, body);
         Ok(seq)
     }
 
@@ -511,11 +724,23 @@ impl Connection {
     /// request fails at once; `connection.close-ok` completes this one (or
     /// the close timeout, counted from `now`, fails it).
     pub fn close(&mut self, code: ReplyCode, text: &str, now: Instant) -> Result<RequestId, Error> {
-        self.check_open()?;
+        self.check_usable()?;
         self.clock = self.clock.max(now);
         let text = short(text, "reply text")?;
         let id = self.next_id();
         let reason = CloseReason::new(code, text.to_string());
+        if !matches!(self.phase, Phase::Open) {
+            // Recovering: no broker to tell; the connection ends here.
+            self.complete(
+                Some(id),
+                Ok(super::Reply::Method(ConnectionCloseOk {}.into())),
+            );
+            self.finish(Error::ConnectionClosed {
+                reason,
+                by: Initiator::Application,
+            });
+            return Ok(id);
+        }
         encode_method(
             &mut self.out,
             0,

@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use super::Recovery;
 use crate::uri::ConnectionOptions;
 
 /// Settings of the core beyond what the URL carries.
@@ -30,6 +31,20 @@ pub struct Config {
     /// maximum message size; more fails the connection with 506
     /// RESOURCE_ERROR. Default 64 MiB.
     pub delivery_buffer_bytes: usize,
+    /// Automatic recovery of a lost connection: `None` (the default) ends
+    /// the connection when its transport fails; `Some` reconnects (moving
+    /// along the options' addresses), restores channels, topology and
+    /// consumers, and keeps the application's handles working. See
+    /// [`Recovery`].
+    pub recovery: Option<Recovery>,
+}
+
+impl Config {
+    /// Turns automatic recovery on with `policy` (builder style).
+    pub fn with_recovery(mut self, policy: Recovery) -> Self {
+        self.recovery = Some(policy);
+        self
+    }
 }
 
 impl Default for Config {
@@ -41,6 +56,7 @@ impl Default for Config {
             wait_while_blocked: false,
             default_consumer_capacity: 1000,
             delivery_buffer_bytes: 64 * 1024 * 1024,
+            recovery: None,
         }
     }
 }

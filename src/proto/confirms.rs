@@ -18,6 +18,9 @@ pub(crate) struct Confirms {
     base: u64,
     /// For `base..next`: whether each is settled (out-of-order single acks).
     settled: VecDeque<bool>,
+    /// Added to the server's tags: after a recovery the server counts from
+    /// 1 again while the numbers given to the application go on.
+    offset: u64,
 }
 
 impl Confirms {
@@ -26,6 +29,7 @@ impl Confirms {
             next: 1,
             base: 1,
             settled: VecDeque::new(),
+            offset: 0,
         }
     }
 
@@ -44,7 +48,8 @@ impl Confirms {
 
     /// Whether `tag` names a publish that was made.
     pub(crate) fn was_published(&self, tag: u64) -> bool {
-        tag != 0 && tag < self.next
+        let tag = tag.saturating_add(self.offset);
+        tag > self.offset && tag < self.next
     }
 
     /// Settles `tag` (and every earlier one, with `multiple`). Returns the
@@ -54,6 +59,10 @@ impl Confirms {
     /// it settles every publish made, as the Java and Go clients read it
     /// (the server acknowledges at least all of them).
     pub(crate) fn settle(&mut self, tag: u64, multiple: bool) -> Option<RangeInclusive<u64>> {
+        if tag == 0 {
+            return None;
+        }
+        let tag = tag.saturating_add(self.offset);
         let tag = if multiple {
             tag.min(self.next - 1)
         } else {
@@ -92,6 +101,15 @@ impl Confirms {
         self.base = self.next;
         self.settled.clear();
         Some(range)
+    }
+
+    /// The transport was lost: everything unsettled fails (as
+    /// [`fail_all`](Self::fail_all)), and the server of the next transport
+    /// counts from 1 again while the numbers go on.
+    pub(crate) fn suspend(&mut self) -> Option<RangeInclusive<u64>> {
+        let failed = self.fail_all();
+        self.offset = self.next - 1;
+        failed
     }
 }
 
@@ -157,5 +175,27 @@ mod tests {
         assert_eq!(c.fail_all(), Some(3..=5));
         assert_eq!(c.fail_all(), None, "failed once");
         assert_eq!(c.publish(), 6, "numbering goes on");
+    }
+
+    #[test]
+    fn after_a_recovery_the_servers_tags_map_onto_the_numbers_that_go_on() {
+        let mut c = published(3);
+        assert_eq!(c.settle(1, false), Some(1..=1));
+        assert_eq!(
+            c.suspend(),
+            Some(2..=3),
+            "in flight when the transport went"
+        );
+        assert_eq!(c.publish(), 4);
+        assert_eq!(c.publish(), 5);
+        assert!(c.was_published(2), "the new server's 2 is our 5");
+        assert!(!c.was_published(3));
+        assert_eq!(
+            c.settle(1, false),
+            Some(4..=4),
+            "the new server's 1 is our 4"
+        );
+        assert_eq!(c.settle(9, true), Some(5..=5));
+        assert_eq!(c.unsettled(), 0);
     }
 }

@@ -49,6 +49,12 @@ pub(crate) enum Phase {
     Closed {
         error: Error,
     },
+    /// The transport was lost and recovery is on: no transport now. At
+    /// `retry_at` the core asks the front end for one (`connecting`).
+    Recovering {
+        retry_at: Instant,
+        connecting: bool,
+    },
 }
 
 /// The connection state machine. See the [module docs](super).
@@ -57,7 +63,7 @@ pub struct Connection {
     pub(crate) phase: Phase,
     pub(crate) decoder: FrameDecoder,
     /// Set until the first frame: the server may answer with a protocol header.
-    expect_header_reply: bool,
+    pub(crate) expect_header_reply: bool,
     pub(crate) out: BytesMut,
     /// Sealed output that goes before `out`: bytes split off it and bodies
     /// published as `Bytes`, not copied (zero-copy publishing).
@@ -84,6 +90,11 @@ pub struct Connection {
     pub(crate) last_write: Instant,
     /// The latest time the caller gave (deadlines armed by commands start here).
     pub(crate) clock: Instant,
+    /// Automatic recovery: addresses, attempts, recorded topology, restore.
+    pub(crate) recovery: super::recovery::RecoveryState,
+    /// A command is writing into a channel's held frames (recovering):
+    /// bodies are copied, not queued as pieces of the output.
+    pub(crate) holding_now: bool,
 }
 
 /// Never the bytes waiting to be sent: they may hold the SASL response
@@ -110,7 +121,14 @@ impl Connection {
             0 => 0,
             n => n.max(FRAME_MIN_SIZE),
         };
+        let seed = config.recovery.as_ref().map_or(0, |r| r.seed);
+        let recovery = super::recovery::RecoveryState {
+            addresses: config.options.addresses(seed),
+            ..Default::default()
+        };
         Connection {
+            recovery,
+            holding_now: false,
             phase: Phase::Handshake {
                 step: Step::Start,
                 deadline: now + config.options.connection_timeout,
@@ -182,11 +200,12 @@ impl Connection {
         self.out.len() + self.queued_len
     }
 
-    /// Whether `channel` is open.
+    /// Whether `channel` is open (or, while the connection recovers,
+    /// waiting to be reopened: commands on it are held until then).
     pub fn channel_is_open(&self, channel: u16) -> bool {
         self.channels
             .get(&channel)
-            .is_some_and(|c| c.phase == ChannelPhase::Open)
+            .is_some_and(|c| matches!(c.phase, ChannelPhase::Open | ChannelPhase::Recovering))
     }
 
     /// Whether the server lets `channel` publish (`channel.flow`); `true`
@@ -240,6 +259,12 @@ impl Connection {
         };
         self.last_write = now;
         Some(next)
+    }
+
+    /// Drops the sealed pieces (the transport they were for is gone).
+    pub(crate) fn clear_queued(&mut self) {
+        self.queued.clear();
+        self.queued_len = 0;
     }
 
     /// Queues `piece` to be written after everything before it, uncopied.
@@ -299,7 +324,7 @@ impl Connection {
     /// from `buf`; a partial frame stays there for the next call.
     pub fn handle_input(&mut self, buf: &mut BytesMut, now: Instant) {
         self.clock = self.clock.max(now);
-        if self.is_closed() {
+        if self.is_closed() || matches!(self.phase, Phase::Recovering { .. }) {
             buf.clear();
             return;
         }
@@ -380,12 +405,13 @@ impl Connection {
 
     fn socket_gone(&mut self, err: Error, eof: bool) {
         match self.phase {
-            Phase::Closed { .. } => {}
+            // No transport to lose (recovering), or nothing left to end.
+            Phase::Closed { .. } | Phase::Recovering { .. } => {}
             // The server closes the socket after close-ok: our close is done.
             Phase::Closing { .. } if eof => self.close_ok_arrived(),
             // Writing our close (or reading its answer) failed.
             Phase::Closing { .. } => self.close_failed(err),
-            _ => self.finish(err),
+            _ => self.lose_transport(err),
         }
     }
 
@@ -461,7 +487,7 @@ impl Connection {
         }
         match (&self.phase, method) {
             (Phase::Closing { .. }, Method::ConnectionCloseOk(_)) => self.close_ok_arrived(),
-            (Phase::Closing { .. } | Phase::Closed { .. }, _) => {}
+            (Phase::Closing { .. } | Phase::Closed { .. } | Phase::Recovering { .. }, _) => {}
             (Phase::Handshake { step, .. }, m) => {
                 let step = *step;
                 self.handshake_method(step, m)
@@ -501,6 +527,10 @@ impl Connection {
     pub(crate) fn opened(&mut self) {
         self.phase = Phase::Open;
         tracing::debug!(tuning = ?self.tuning, "connection open");
+        if self.recovery.attempt > 0 {
+            return self.start_restore();
+        }
+        self.recovery.opened_once = true;
         self.events.push_back(Event::Connected);
     }
 
@@ -550,8 +580,8 @@ impl Connection {
                 }
                 self.close_ok_arrived();
             }
-            Phase::Closed { .. } => {}
-            _ => self.finish(theirs),
+            Phase::Closed { .. } | Phase::Recovering { .. } => {}
+            _ => self.lose_transport(theirs),
         }
     }
 }

@@ -17,12 +17,17 @@ use std::collections::HashMap;
 use crate::codec::ShortStr;
 
 /// A registered consumer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ConsumerInfo {
     /// Deliveries it may buffer.
     pub(crate) capacity: usize,
     /// Deliveries count as acknowledged when sent (no prefetch limit).
     pub(crate) no_ack: bool,
+    /// Its `basic.consume` (with its tag), to start it again on recovery.
+    pub(crate) method: crate::codec::method::BasicConsume,
+    /// Started while the connection was recovering: its consume is among
+    /// the held frames, so the restore does not start it too.
+    pub(crate) held: bool,
 }
 
 /// The consumers of a channel and the prefetch counts it has set.

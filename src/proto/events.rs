@@ -200,4 +200,83 @@ pub enum Event {
     Unblocked,
     /// The connection is finished; nothing more will happen. Emitted once.
     Closed(Error),
+    /// Automatic recovery ([`Config::recovery`](super::Config::recovery))
+    /// made progress: the connection was lost, an attempt began or failed,
+    /// something could not be restored, or the connection is back.
+    Recovery(RecoveryEvent),
+}
+
+/// What recovery reports ([`Event::Recovery`]).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum RecoveryEvent {
+    /// The transport was lost; requests and unconfirmed publishes in
+    /// flight failed with `error`; channels and consumers wait to be restored.
+    Lost {
+        /// Why.
+        error: Error,
+    },
+    /// Attempt `attempt` connects to `address` now.
+    Connecting {
+        /// 1 for the first.
+        attempt: u32,
+        /// Where.
+        address: crate::uri::Address,
+    },
+    /// An attempt failed; the next follows the backoff delay.
+    AttemptFailed {
+        /// Which.
+        attempt: u32,
+        /// Why.
+        error: Error,
+    },
+    /// A server-named queue was declared again and got a new name; its
+    /// bindings and consumers follow it (the application's copies of the
+    /// old name are stale).
+    QueueRenamed {
+        /// The name before.
+        old: ShortStr,
+        /// The name now.
+        new: ShortStr,
+    },
+    /// Something could not be restored (the broker refused it); recovery
+    /// goes on without it.
+    NotRestored {
+        /// What (e.g. `queue q`, `consumer t on channel 1`).
+        what: String,
+        /// The broker's refusal.
+        error: Error,
+    },
+    /// Everything is restored; what the application sent meanwhile goes out now.
+    Recovered {
+        /// Attempts it took.
+        attempts: u32,
+    },
+}
+
+/// Where a connection is ([`Connection::state`](super::Connection::state)).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ConnectionState {
+    /// The handshake is under way.
+    Connecting,
+    /// Open, never lost.
+    Connected,
+    /// Lost, and being recovered: no transport yet, or restoring on a new one.
+    Recovering {
+        /// The current attempt (1 for the first).
+        attempt: u32,
+        /// Why the connection was lost.
+        error: Error,
+    },
+    /// Open again after `recoveries` recoveries.
+    Recovered {
+        /// How many recoveries so far.
+        recoveries: u32,
+    },
+    /// Closing (our `connection.close` waits for its close-ok).
+    Closing,
+    /// Finished: closed, or lost and not recovered (recovery off, gave up,
+    /// or the failure was not one to recover from).
+    Closed(Error),
 }

@@ -51,14 +51,21 @@ mod events;
 #[cfg(any(test, feature = "testing"))]
 pub mod fuzzing;
 mod handshake;
+mod recovery;
+mod restore;
 mod rpc;
 mod timers;
+mod topology;
 
 pub use commands::{Body, ConsumerStarted, ZERO_COPY_MIN};
 pub use config::Config;
 pub use connection::Connection;
-pub use events::{ConsumerEnd, Delivery, Event, GetMessage, Reply, RequestId, Returned};
+pub use events::{
+    ConnectionState, ConsumerEnd, Delivery, Event, GetMessage, RecoveryEvent, Reply, RequestId,
+    Returned,
+};
 pub use handshake::Tuning;
+pub use recovery::{recoverable, Recovery};
 
 /// Bytes waiting to be written above which publishers wait and the front
 /// end stops reading (the replies to what it reads would pile up too).

@@ -22,6 +22,11 @@ pub(crate) struct Rpc {
     pub(crate) deadline: Option<Instant>,
     /// Whoever waited for it went away ([`Connection::abandon`](super::Connection::abandon)).
     pub(crate) abandoned: bool,
+    /// A step of a recovery's restore (its reply goes to `restore.rs`).
+    pub(crate) restore: bool,
+    /// A declaration, deletion or binding to record when it succeeds
+    /// (recovery on): the method as sent.
+    pub(crate) record: Option<Box<Method>>,
 }
 
 impl Rpc {
@@ -38,6 +43,8 @@ impl Rpc {
                 replies: &[],
                 deadline,
                 abandoned: false,
+                restore: false,
+                record: None,
             },
         }
     }
@@ -53,6 +60,8 @@ impl Rpc {
             replies: info.reply_ids,
             deadline,
             abandoned: false,
+            restore: false,
+            record: None,
         }
     }
 

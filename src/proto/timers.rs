@@ -18,6 +18,13 @@ impl Connection {
         let mut at = |t: Instant| next = Some(next.map_or(t, |n| n.min(t)));
         match &self.phase {
             Phase::Closed { .. } => return None,
+            Phase::Recovering {
+                retry_at,
+                connecting: false,
+                ..
+            } => at(*retry_at),
+            // The front end is connecting, within its own connection timeout.
+            Phase::Recovering { .. } => return None,
             Phase::Closing { deadline, .. } => at(*deadline),
             Phase::Handshake { deadline, .. } => at(*deadline),
             Phase::Open => {
@@ -65,6 +72,7 @@ impl Connection {
         self.clock = self.clock.max(now);
         match &self.phase {
             Phase::Closed { .. } => {}
+            Phase::Recovering { .. } => self.recovery_timeout(now),
             Phase::Closing { deadline, .. } => {
                 if now >= *deadline {
                     self.finish_closing();
@@ -72,7 +80,7 @@ impl Connection {
             }
             Phase::Handshake { deadline, .. } => {
                 if now >= *deadline {
-                    self.finish(Error::Timeout(TimeoutKind::Connect));
+                    self.lose_transport(Error::Timeout(TimeoutKind::Connect));
                 }
             }
             Phase::Open => {
@@ -82,7 +90,7 @@ impl Connection {
                     return;
                 };
                 if now >= dead {
-                    return self.finish(Error::Timeout(TimeoutKind::Heartbeat));
+                    return self.lose_transport(Error::Timeout(TimeoutKind::Heartbeat));
                 }
                 if now >= send {
                     if self.pending_transmit() == 0 {

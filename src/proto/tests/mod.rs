@@ -192,4 +192,5 @@ mod consumers;
 mod content;
 mod handshake;
 mod heartbeat;
+mod recovery;
 mod violations;

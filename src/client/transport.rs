@@ -1,0 +1,87 @@
+//! Transports for the tokio driver: a boxed stream (TCP, or TLS over TCP),
+//! and the connector that opens one to an address, used for the first
+//! connect and by recovery for every later one.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpStream;
+
+use crate::uri::Address;
+use crate::{ConnectionOptions, Error, TimeoutKind};
+
+/// A byte stream the driver runs AMQP over.
+pub(crate) trait Transport: AsyncRead + AsyncWrite + Send + 'static {}
+impl<T: AsyncRead + AsyncWrite + Send + 'static> Transport for T {}
+
+pub(crate) type BoxedStream = Pin<Box<dyn Transport>>;
+
+type Connecting = Pin<Box<dyn Future<Output = Result<BoxedStream, Error>> + Send>>;
+
+/// Opens a transport to an address (within the connection timeout).
+pub(crate) type Connector = Arc<dyn Fn(Address) -> Connecting + Send + Sync>;
+
+/// The connector for `opts`: TCP with `TCP_NODELAY`, then TLS when the
+/// options ask for it (the certificate is checked against the address's
+/// host unless the options name the server). The timeout bounds both.
+pub(crate) fn connector(opts: &ConnectionOptions) -> Result<Connector, Error> {
+    #[cfg(feature = "tls")]
+    let tls_config = match opts.tls {
+        true => Some(super::tls::client_config(opts)?),
+        false => None,
+    };
+    let opts = Arc::new(opts.clone());
+    Ok(Arc::new(move |address: Address| {
+        let opts = opts.clone();
+        #[cfg(feature = "tls")]
+        let tls_config = tls_config.clone();
+        Box::pin(async move {
+            let timeout = opts.connection_timeout;
+            let connect = async {
+                let tcp = TcpStream::connect((address.host.as_str(), address.port))
+                    .await
+                    .map_err(|e| Error::io(e, Some("TCP connect")))?;
+                let _ = tcp.set_nodelay(true);
+                #[cfg(feature = "tls")]
+                if let Some(config) = tls_config {
+                    let name = opts.server_name.clone().unwrap_or(address.host.clone());
+                    let tls = super::tls::handshake(tcp, config, &name).await?;
+                    return Ok(Box::pin(tls) as BoxedStream);
+                }
+                Ok(Box::pin(tcp) as BoxedStream)
+            };
+            match tokio::time::timeout(timeout, connect).await {
+                Ok(result) => result,
+                Err(_) => Err(Error::Timeout(TimeoutKind::Connect)),
+            }
+        }) as Connecting
+    }))
+}
+
+/// Connects to the first of `addresses` that answers, trying each with the
+/// connection timeout; returns the transport and the index of its address,
+/// or the last error.
+pub(crate) async fn connect_first(
+    connector: &Connector,
+    addresses: &[Address],
+) -> Result<(BoxedStream, usize), Error> {
+    let mut last = Error::Timeout(TimeoutKind::Connect);
+    for (i, address) in addresses.iter().enumerate() {
+        match connector(address.clone()).await {
+            Ok(stream) => return Ok((stream, i)),
+            Err(e) => {
+                tracing::debug!(%address, error = %e, "connect failed; trying the next address");
+                last = e;
+            }
+        }
+    }
+    Err(last)
+}
+
+/// Time left of `total` after `spent`.
+pub(crate) fn left(total: Duration, spent: Duration) -> Duration {
+    total.saturating_sub(spent)
+}
