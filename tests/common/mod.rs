@@ -89,3 +89,35 @@ pub async fn temp_queue(ch: &amqp091::Channel) -> String {
     .expect("declare a server-named queue")
     .name
 }
+
+/// Runs `rabbitmqctl` against the project's private RabbitMQ (the one
+/// `scripts/broker.sh` starts, node `amqp091@localhost`, files under
+/// `target/rabbitmq`). Panics when it fails: the tests that need it manage
+/// the broker (users, forced closes) and cannot run against another one.
+pub fn rabbitmqctl(args: &[&str]) -> String {
+    let home = concat!(env!("CARGO_MANIFEST_DIR"), "/target/rabbitmq");
+    let out = std::process::Command::new("/usr/lib/rabbitmq/bin/rabbitmqctl")
+        .arg("-n")
+        .arg("amqp091@localhost")
+        .args(args)
+        .env("HOME", home)
+        .output()
+        .unwrap_or_else(|e| panic!("rabbitmqctl {args:?}: {e}"));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "rabbitmqctl {args:?} failed (these tests need the private RabbitMQ of scripts/broker.sh): {}{}",
+        text,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    text
+}
+
+/// A user of its own on the private RabbitMQ (all permissions on `/`), so
+/// that a test can have the broker close its connections and no others'.
+pub fn own_user(prefix: &str) -> (String, String) {
+    let user = unique(prefix);
+    rabbitmqctl(&["add_user", &user, "pw"]);
+    rabbitmqctl(&["set_permissions", "-p", "/", &user, ".*", ".*", ".*"]);
+    (user, "pw".to_string())
+}
