@@ -14,6 +14,10 @@
 //!   under tokio's paused clock (`#[tokio::test(start_paused = true)]`):
 //!   the driver reads tokio's clock, so heartbeats and timeouts fire as
 //!   soon as every task waits, in no real time.
+//! * [`proxy`]: [`Proxy`](proxy::Proxy), a fault-injecting TCP proxy on
+//!   loopback (reset, black hole, delay, half-close, a cut in the middle
+//!   of a frame, refusing connections), to put between a client and a
+//!   real broker.
 //!
 //! ```
 //! use amqp091::testing::{frames, peer};
@@ -33,6 +37,8 @@
 pub mod frames;
 #[cfg(feature = "tokio")]
 pub mod peer;
+#[cfg(feature = "tokio")]
+pub mod proxy;
 pub mod server;
 
 #[cfg(feature = "tokio")]
