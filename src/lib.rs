@@ -63,4 +63,5 @@ pub use codec::{
 pub use error::{CloseReason, Endpoint, Error, Initiator, TimeoutKind};
 pub use options::*;
 pub use proto::Returned;
-pub use uri::{AuthMechanism, ConnectionOptions, UriError};
+pub use proto::{ConnectionState, Recovery};
+pub use uri::{Address, AuthMechanism, ConnectionOptions, UriError};

@@ -1469,3 +1469,56 @@ fn frames_streams_a_48_mib_body_and_unknown_frame_with_bounded_memory_and_output
     );
     assert!(peak < 32 << 20, "peak RSS {} MiB", peak >> 20);
 }
+
+#[test]
+fn several_urls_are_tried_in_order_until_one_answers() {
+    // A port nothing listens on, then the test broker: given twice with
+    // --url, and as a comma-separated AMQP_URL.
+    let dead = "amqp://guest:guest@127.0.0.1:1/%2f";
+    let url = broker_url();
+    let name = unique("amqp091-cli-urls");
+    let run = run_with(
+        &[
+            "--url",
+            dead,
+            "--url",
+            &url,
+            "--json",
+            "declare",
+            "queue",
+            &name,
+            "--arg",
+            "x-expires:int=60000",
+        ],
+        b"",
+        false,
+    )
+    .ok();
+    assert_eq!(
+        run.json(),
+        vec![json!({"queue": name, "message_count": 0, "consumer_count": 0})]
+    );
+    let list = format!("{dead},{url}");
+    let mut cmd = Command::new(BIN);
+    let out = cmd
+        .args(["delete", "queue", &name])
+        .env("AMQP_URL", &list)
+        .output()
+        .expect("run amqp091");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let only_dead = run_with(
+        &["--url", dead, "--timeout", "2s", "declare", "queue", &name],
+        b"",
+        false,
+    );
+    assert_eq!(
+        only_dead.code,
+        Some(1),
+        "nothing answers: {}",
+        only_dead.stderr
+    );
+}

@@ -277,6 +277,12 @@ impl Connection {
         self.shared.lock().core.state()
     }
 
+    /// The broker the connection is on now (of the options' addresses; the
+    /// next one to try while recovering).
+    pub fn address(&self) -> Option<crate::uri::Address> {
+        self.shared.lock().core.address().cloned()
+    }
+
     /// Follows [`state`](Self::state): `changed().await` wakes at each
     /// change. With [recovery](proto::Config::recovery) on, this is the
     /// hook for what the application restores itself: after

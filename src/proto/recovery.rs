@@ -373,6 +373,12 @@ impl Connection {
         self.config.options.connection_timeout = timeout;
     }
 
+    /// The address of the broker the connection uses now (or tries next,
+    /// while recovering).
+    pub fn address(&self) -> Option<&Address> {
+        self.recovery.addresses.get(self.recovery.address)
+    }
+
     /// The addresses recovery moves along, in order.
     pub fn addresses(&self) -> &[Address] {
         &self.recovery.addresses

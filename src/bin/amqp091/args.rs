@@ -34,19 +34,24 @@ const GLOBAL: &str = "Global options";
 )]
 pub struct Cli {
     /// Broker URL: amqp://user:password@host:port/vhost?heartbeat=30 (`%2f` is the vhost `/`).
+    /// Give it more than once (or a comma-separated list, also in
+    /// AMQP_URL) for several brokers: the next is tried when one does not
+    /// answer; the first URL's credentials and vhost apply to all.
     /// Every user of the machine can read a password given here in the
     /// process list: prefer --url-file, --password-file or AMQP_URL.
     #[arg(
         long,
         env = "AMQP_URL",
         default_value = DEFAULT_URL,
+        value_delimiter = ',',
+        action = clap::ArgAction::Append,
         hide_env_values = true,
         hide_default_value = true,
         global = true,
         value_name = "URL",
         help_heading = GLOBAL
     )]
-    pub url: String,
+    pub url: Vec<String>,
 
     /// Read the broker URL from the first line of this file (`-`: standard
     /// input) instead of --url, keeping its password out of the process list.

@@ -67,8 +67,8 @@ pub async fn run(cli: Cli, out: &mut Out) -> Result<(), Failure> {
 /// password of `--password-file` and the global options applied.
 pub(crate) fn connection_options(cli: &Cli) -> Result<ConnectionOptions, Failure> {
     let mut options = match &cli.url_file {
-        Some(path) => ConnectionOptions::from_url(&first_line(path, "URL")?)?,
-        None => ConnectionOptions::from_url(&cli.url)?,
+        Some(path) => ConnectionOptions::from_urls(&first_line(path, "URL")?)?,
+        None => ConnectionOptions::from_urls(&cli.url.join(","))?,
     };
     if let Some(path) = &cli.password_file {
         options.password = first_line(path, "password")?;
