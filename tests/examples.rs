@@ -13,6 +13,9 @@ mod publish_subscribe;
 #[path = "../examples/publisher_confirms.rs"]
 mod publisher_confirms;
 #[allow(dead_code)]
+#[path = "../examples/recovery.rs"]
+mod recovery;
+#[allow(dead_code)]
 #[path = "../examples/redis_pubsub.rs"]
 mod redis_pubsub;
 #[allow(dead_code)]
@@ -142,5 +145,47 @@ async fn redis_pubsub_delivers_what_redis_would_for_channels_and_globs() {
             "pmessage news.* news.tech again",
             "message end 2",
         ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recovery_goes_on_with_the_same_handles_after_the_connection_is_reset() {
+    use amqp091::testing::proxy::{Fault, Proxy};
+    use std::net::ToSocketAddrs;
+    let url = common::broker_url();
+    let opts = amqp091::ConnectionOptions::from_url(&url).unwrap();
+    let broker = (opts.host.as_str(), opts.port)
+        .to_socket_addrs()
+        .unwrap()
+        .find(|a| std::net::TcpStream::connect(a).is_ok())
+        .unwrap();
+    let proxy = Proxy::start(broker).await.unwrap();
+    let through = format!(
+        "amqp://{}:{}@{}/%2f",
+        opts.username,
+        opts.password,
+        proxy.addr()
+    );
+    let report = bounded(recovery::run(
+        &through,
+        12,
+        Duration::from_millis(20),
+        |i| {
+            if i == 5 {
+                proxy.inject(Fault::Reset);
+            }
+        },
+    ))
+    .await
+    .unwrap();
+    assert_eq!(report.recoveries, 1, "{report:?}");
+    assert!(
+        report.acked >= 11,
+        "at most the publish in flight is unconfirmed: {report:?}"
+    );
+    assert_eq!(report.acked + report.unconfirmed, 12);
+    assert!(
+        report.received >= report.acked,
+        "every acked message arrived: {report:?}"
     );
 }
