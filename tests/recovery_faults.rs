@@ -323,3 +323,31 @@ async fn under_load_resets_lose_no_acked_message_and_redeliveries_are_flagged() 
         .unwrap();
     conn.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn dropping_the_last_handle_while_recovering_stops_the_recovery() {
+    let proxy = proxy().await;
+    let conn = connect(&proxy, 5).await;
+    proxy.refuse(true);
+    proxy.inject(Fault::Reset);
+    until_state(&conn, "recovering", |s| {
+        matches!(s, ConnectionState::Recovering { .. })
+    })
+    .await;
+    let mut state = conn.watch_state();
+    drop(conn);
+    within("the connection ends", async {
+        while !matches!(&*state.borrow_and_update(), ConnectionState::Closed(_)) {
+            if state.changed().await.is_err() {
+                return; // the driver is gone, and the state with it
+            }
+        }
+    })
+    .await;
+    let tried = proxy.accepted();
+    proxy.refuse(false);
+    // Nothing reconnects any more: a fresh connection is the next one the proxy sees.
+    let other = connect(&proxy, 5).await;
+    assert_eq!(proxy.accepted(), tried + 1);
+    other.close().await.unwrap();
+}

@@ -326,7 +326,8 @@ pub(crate) struct CloseOnDrop(pub(crate) Arc<Shared>);
 impl Drop for CloseOnDrop {
     fn drop(&mut self) {
         let mut inner = self.0.lock();
-        if inner.core.is_open() {
+        // Also while recovering: nobody is left to use what it would restore.
+        if inner.core.is_open() || inner.core.is_recovering() {
             let _ = inner
                 .core
                 .close(ReplyCode::REPLY_SUCCESS, "connection handle dropped", now());
