@@ -106,7 +106,7 @@ async fn refuses_upstreams_off_this_machine() {
 async fn reset_gives_both_peers_a_connection_reset() {
     let (proxy, listener) = proxy_to_listener().await;
     let (mut client, mut server) = pair(&proxy, &listener).await;
-    proxy.inject(Fault::Reset);
+    assert_eq!(proxy.inject(Fault::Reset), 1);
     let (_, client_end) = read_to_end(&mut client).await;
     let (_, server_end) = read_to_end(&mut server).await;
     assert_eq!(
@@ -125,7 +125,7 @@ async fn blackhole_forwards_and_closes_nothing_until_healed() {
     let proxy = Proxy::start(echo_server().await).await.expect("start");
     let mut client = TcpStream::connect(proxy.addr()).await.expect("connect");
     assert_eq!(round_trip(&mut client, b"before").await, b"before");
-    proxy.inject(Fault::Blackhole);
+    assert_eq!(proxy.inject(Fault::Blackhole), 1);
     client.write_all(b"ping").await.expect("write");
     // Proving an absence takes a bounded wait: no echo, and no end of stream.
     let mut buf = [0; 4];
@@ -145,7 +145,7 @@ async fn delay_holds_back_each_direction_by_the_delay() {
     let mut client = TcpStream::connect(proxy.addr()).await.expect("connect");
     within("the accept", proxy.wait_accepted(1)).await;
     let delay = Duration::from_millis(100);
-    proxy.inject(Fault::Delay(delay));
+    assert_eq!(proxy.inject(Fault::Delay(delay)), 1);
     let started = Instant::now();
     assert_eq!(round_trip(&mut client, b"slow").await, b"slow");
     let took = started.elapsed();
@@ -166,7 +166,7 @@ async fn delay_holds_back_each_direction_by_the_delay() {
 async fn half_close_ends_the_clients_stream_and_keeps_forwarding_its_writes() {
     let (proxy, listener) = proxy_to_listener().await;
     let (mut client, mut server) = pair(&proxy, &listener).await;
-    proxy.inject(Fault::HalfClose);
+    assert_eq!(proxy.inject(Fault::HalfClose), 1);
     let (got, end) = read_to_end(&mut client).await;
     assert!(got.is_empty() && end.is_ok(), "{got:?} {end:?}");
     // The client can still talk; the server's answers go nowhere.
@@ -189,9 +189,12 @@ async fn half_close_ends_the_clients_stream_and_keeps_forwarding_its_writes() {
 async fn cut_after_forwards_exactly_that_many_server_bytes_then_closes_both() {
     let (proxy, listener) = proxy_to_listener().await;
     let (mut client, mut server) = pair(&proxy, &listener).await;
-    proxy.inject(Fault::CutAfter {
-        bytes_from_server: 7,
-    });
+    assert_eq!(
+        proxy.inject(Fault::CutAfter {
+            bytes_from_server: 7
+        }),
+        1
+    );
     server.write_all(b"0123456789abcdef").await.expect("write");
     let (got, end) = read_to_end(&mut client).await;
     assert_eq!(got, b"0123456");
@@ -250,7 +253,7 @@ async fn inject_reaches_open_connections_and_inject_persistent_later_ones_too() 
     let proxy = Proxy::start(echo_server().await).await.expect("start");
     let mut open = TcpStream::connect(proxy.addr()).await.expect("connect");
     within("the accept", proxy.wait_accepted(1)).await;
-    proxy.inject(Fault::Reset);
+    assert_eq!(proxy.inject(Fault::Reset), 1, "the open connection");
     let (_, end) = read_to_end(&mut open).await;
     assert_eq!(
         end.expect_err("reset").kind(),
@@ -260,7 +263,8 @@ async fn inject_reaches_open_connections_and_inject_persistent_later_ones_too() 
     let mut later = TcpStream::connect(proxy.addr()).await.expect("connect");
     assert_eq!(round_trip(&mut later, b"fine").await, b"fine");
     // …`inject_persistent` does, until healed.
-    proxy.inject_persistent(Fault::Reset);
+    within("the second accept", proxy.wait_accepted(2)).await;
+    assert_eq!(proxy.inject_persistent(Fault::Reset), 1, "the second one");
     let (_, end) = read_to_end(&mut later).await;
     assert_eq!(
         end.expect_err("reset").kind(),

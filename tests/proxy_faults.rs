@@ -89,7 +89,7 @@ async fn reset_ends_the_connection_with_an_io_error_and_fails_every_pending_call
         .expect("consume");
 
     // Hold everything back, so that calls are still waiting at the reset.
-    proxy.inject(Fault::Blackhole);
+    assert_eq!(proxy.inject(Fault::Blackhole), 1);
     let confirm = ch
         .basic_publish(
             "",
@@ -112,7 +112,7 @@ async fn reset_ends_the_connection_with_an_io_error_and_fails_every_pending_call
         async move { conn.open_channel().await.map(|_| ()) }
     });
 
-    proxy.inject(Fault::Reset);
+    assert_eq!(proxy.inject(Fault::Reset), 1);
     let end = within("the connection's end", conn.closed()).await;
     assert!(is_io(&end), "ended with {end:?}");
     let confirm = within("the confirm", confirm.wait()).await;
@@ -139,7 +139,7 @@ async fn blackhole_is_a_heartbeat_timeout_within_two_intervals() {
     let ch = conn.open_channel().await.expect("open a channel");
     temp_queue(&ch).await;
 
-    proxy.inject(Fault::Blackhole);
+    assert_eq!(proxy.inject(Fault::Blackhole), 1);
     let started = Instant::now();
     let interval = Duration::from_secs(1);
     let margin = Duration::from_millis(500);
@@ -166,7 +166,7 @@ async fn half_close_towards_the_client_ends_the_connection_with_an_io_error() {
     let ch = conn.open_channel().await.expect("open a channel");
     temp_queue(&ch).await;
 
-    proxy.inject(Fault::HalfClose);
+    assert_eq!(proxy.inject(Fault::HalfClose), 1);
     let end = within("the connection's end", conn.closed()).await;
     match &end {
         Error::Io { source, .. } => {
@@ -229,9 +229,12 @@ async fn a_cut_in_the_middle_of_a_4_kib_delivery_ends_the_connection_without_a_p
     // The next delivery is a basic.deliver and a content header (well under
     // 2000 bytes together), then a body frame of 4104: 2000 bytes from here
     // end inside the body frame.
-    proxy.inject(Fault::CutAfter {
-        bytes_from_server: 2000,
-    });
+    assert_eq!(
+        proxy.inject(Fault::CutAfter {
+            bytes_from_server: 2000
+        }),
+        1
+    );
     first.ack(BasicAckOptions::default()).await.expect("ack");
     let end = within("the consumer's end", consumer.next_delivery()).await;
     assert!(

@@ -29,6 +29,10 @@
 //! Memory is bounded: each direction of a connection holds at most
 //! [`BUFFER_BYTES`] read but not yet written. Every task ends when the
 //! [`Proxy`] is dropped (its sockets close with it).
+//!
+//! Delays run on tokio's clock: under a paused clock
+//! (`start_paused = true`) a [`Fault::Delay`] passes as soon as every task
+//! waits.
 
 mod link;
 
@@ -191,26 +195,29 @@ impl Proxy {
     /// Applies `fault` to every connection open now; later connections are
     /// not affected (see [`inject_persistent`](Self::inject_persistent)).
     /// It takes effect as soon as each connection's task runs, before any
-    /// byte that a peer sends after this call is forwarded.
-    pub fn inject(&self, fault: Fault) {
+    /// byte that a peer sends after this call is forwarded. Returns how
+    /// many connections it reached.
+    pub fn inject(&self, fault: Fault) -> usize {
         let mut state = self.shared.lock();
         state.links.retain(|link| link.send(fault).is_ok());
+        state.links.len()
     }
 
     /// Applies `fault` to every connection open now and to every
     /// connection accepted afterwards, until the next call of this method
-    /// or [`heal`](Self::heal).
-    pub fn inject_persistent(&self, fault: Fault) {
+    /// or [`heal`](Self::heal). Returns how many open connections it reached.
+    pub fn inject_persistent(&self, fault: Fault) -> usize {
         let mut state = self.shared.lock();
         state.future = fault;
         state.links.retain(|link| link.send(fault).is_ok());
+        state.links.len()
     }
 
     /// [`Fault::None`] for open and future connections: ends black holes
     /// and delays, and connections accepted from now on are forwarded as
     /// they come. (Refusing is separate: [`refuse`](Self::refuse).)
     pub fn heal(&self) {
-        self.inject_persistent(Fault::None);
+        let _ = self.inject_persistent(Fault::None);
     }
 
     /// How many connections the proxy has accepted, refused ones included.
@@ -281,6 +288,7 @@ fn accept(client: TcpStream, shared: &Arc<Shared>, links: &mut JoinSet<()>) {
         // Registered before it is counted: a fault injected once
         // `wait_accepted` returns reaches this connection.
         let (tx, rx) = watch::channel(state.future);
+        state.links.retain(|link| !link.is_closed());
         state.links.push(tx);
         (state.upstream, rx)
     };
