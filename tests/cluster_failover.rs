@@ -99,6 +99,17 @@ async fn one_run(total: u32) -> Run {
         (acked, failed)
     });
     let from = conn.address().unwrap().port - 5680;
+    // When the client saw the connection go: acks after it are the new node's.
+    let lost_at: Arc<Mutex<Option<Instant>>> = Arc::default();
+    let mut state = conn.watch_state();
+    let lost = lost_at.clone();
+    tokio::spawn(async move {
+        while state.changed().await.is_ok() {
+            if matches!(&*state.borrow(), ConnectionState::Recovering { .. }) {
+                lost.lock().unwrap().get_or_insert_with(Instant::now);
+            }
+        }
+    });
     let mut seen: HashMap<u32, u32> = HashMap::new();
     let mut deliveries = 0usize;
     let mut killed: Option<Instant> = None;
@@ -124,10 +135,12 @@ async fn one_run(total: u32) -> Run {
                     Ok(()) | Err(Error::StaleDeliveryTag { .. }) => {}
                     Err(e) => panic!("ack: {e}"),
                 }
-                if killed.is_none() && deliveries >= (total / 5) as usize {
+                // While the publisher has most of its work ahead of it.
+                if killed.is_none() && acks.lock().unwrap().len() >= (total / 5) as usize {
                     let node = from.to_string();
-                    killed = Some(Instant::now());
                     tokio::task::spawn_blocking(move || cluster(&["kill", &node])).await.unwrap();
+                    // kill -9 has happened once the script returns.
+                    killed = Some(Instant::now());
                 }
             }
             p = &mut publisher, if published.is_none() => published = Some(p.unwrap()),
@@ -137,13 +150,26 @@ async fn one_run(total: u32) -> Run {
     let lost: Vec<_> = acked.iter().filter(|id| !seen.contains_key(id)).collect();
     assert!(lost.is_empty(), "acked but never delivered: {lost:?}");
     let killed = killed.expect("the node was killed");
+    let lost = lost_at
+        .lock()
+        .unwrap()
+        .expect("the client saw the connection go");
     let first_ack = acks
         .lock()
         .unwrap()
         .iter()
         .copied()
-        .find(|t| *t > killed)
-        .expect("a publish acked after the kill");
+        .find(|t| *t > lost.max(killed))
+        .unwrap_or_else(|| {
+            let acks = acks.lock().unwrap();
+            panic!(
+                "no publish acked after the failover: {} acks, the last {:?} after the kill; lost {:?} after the kill; acked {} failed {failed}",
+                acks.len(),
+                acks.last().map(|t| t.saturating_duration_since(killed)),
+                lost.saturating_duration_since(killed),
+                acked.len()
+            )
+        });
     assert!(matches!(conn.state(), ConnectionState::Recovered { .. }));
     let to = conn.address().unwrap().port - 5680;
     assert_ne!(to, from, "on another node");
