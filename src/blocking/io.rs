@@ -3,6 +3,12 @@
 //! queued; the timer calls the core's `handle_timeout` at its
 //! `poll_timeout` (heartbeats, request and close deadlines).
 //!
+//! With [recovery](crate::proto::Config::recovery), the transport they
+//! share can change: when the core has lost it, the timer shuts the old
+//! one down and, when the core says so, connects to the address it names
+//! (the connector of `mod.rs`); reader and writer wait for the new one,
+//! and what they read or wrote on an older one is dropped.
+//!
 //! What they decide, none of it about the protocol (as the tokio driver):
 //! when to read (never while the core's
 //! [`wants_input`](crate::proto::Connection::wants_input) is false, nor
@@ -17,8 +23,14 @@ use std::time::Duration;
 
 use bytes::BytesMut;
 
-use super::shared::{now, Shared};
+use super::shared::{now, Inner, Shared};
 use super::sync::{wait, wait_until};
+use crate::uri::Address;
+use crate::Error;
+
+/// Opens a transport to an address (recovery's reconnects).
+pub(crate) type Connector =
+    Arc<dyn Fn(&Address) -> Result<Arc<dyn Transport>, Error> + Send + Sync>;
 
 const READ_CHUNK: usize = 64 * 1024;
 
@@ -47,12 +59,19 @@ impl Transport for TcpStream {
     }
 }
 
-/// Starts the reader, writer and timer threads.
+/// Starts the reader, writer and timer threads on `io`; `connector`
+/// opens recovery's transports (`None`: the first one is the only one).
 pub(crate) fn spawn(
     shared: Arc<Shared>,
     io: Arc<dyn Transport>,
+    connector: Option<Connector>,
     span: tracing::Span,
 ) -> io::Result<()> {
+    {
+        let mut inner = shared.lock();
+        inner.transport = Some(io);
+        inner.generation = 1;
+    }
     let start = |name: &str, f: Box<dyn FnOnce() + Send>| {
         let span = span.clone();
         std::thread::Builder::new()
@@ -60,32 +79,59 @@ pub(crate) fn spawn(
             .spawn(move || span.in_scope(f))
             .map(drop)
     };
-    let (s, t) = (shared.clone(), io.clone());
-    start("writer", Box::new(move || write_loop(s, t)))?;
-    let (s, t) = (shared.clone(), io.clone());
-    start("timer", Box::new(move || timer_loop(s, t)))?;
-    start("reader", Box::new(move || read_loop(shared, io)))
+    let s = shared.clone();
+    start("writer", Box::new(move || write_loop(s)))?;
+    let s = shared.clone();
+    start("timer", Box::new(move || timer_loop(s, connector)))?;
+    start("reader", Box::new(move || read_loop(shared)))
 }
 
-fn read_loop(shared: Arc<Shared>, io: Arc<dyn Transport>) {
+/// The transport to use now and its generation; `None` while recovery has none.
+fn current(inner: &Inner) -> Option<(Arc<dyn Transport>, u64)> {
+    match &inner.transport {
+        Some(io) if !inner.core.needs_transport() => Some((io.clone(), inner.generation)),
+        _ => None,
+    }
+}
+
+/// The core lost the transport (recovering): shut it down, so that a
+/// thread blocked on it returns, and wake the timer, which reconnects.
+fn drop_lost_transport(shared: &Shared, inner: &mut Inner) {
+    if inner.core.needs_transport() {
+        if let Some(old) = inner.transport.take() {
+            old.shutdown();
+        }
+        inner.timer_waits = None;
+        shared.timer_cv.notify_one();
+    }
+}
+
+fn read_loop(shared: Arc<Shared>) {
     let _guard = EndOnExit(shared.clone(), false);
     let mut buf = BytesMut::with_capacity(READ_CHUNK);
     // Read into a buffer zeroed once, then copied: reading into the
     // BytesMut's spare capacity directly would need `unsafe`.
     let mut scratch = vec![0u8; READ_CHUNK];
+    let mut read_generation = 0;
     loop {
-        {
+        let (io, generation) = {
             let mut inner = shared.lock();
             // Reading pauses while a consumer's queue is full (its overflow
-            // holds what did not fit), and while the core does not want input.
-            loop {
+            // holds what did not fit), while the core does not want input,
+            // and while recovery has no transport.
+            let current = loop {
                 if inner.core.is_closed() {
                     return;
                 }
+                let Some(current) = current(&inner) else {
+                    buf.clear();
+                    inner = wait(&shared.reader_cv, inner);
+                    continue;
+                };
                 inner.core.release_deliveries(shared.released.take());
                 inner.flush_overflow();
                 if !inner.overflowing() && inner.core.wants_input() {
-                    break;
+                    break current;
                 }
                 shared.released.set_reader_waits(true);
                 if shared.released.pending() > 0 {
@@ -99,11 +145,20 @@ fn read_loop(shared: Arc<Shared>, io: Arc<dyn Transport>) {
                 }
                 inner = wait(&shared.reader_cv, inner);
                 shared.released.set_reader_waits(false);
-            }
+            };
             inner.reader_paused = false;
+            current
+        };
+        if generation != read_generation {
+            // A new transport: nothing of the old one's bytes carries over.
+            buf.clear();
+            read_generation = generation;
         }
         let read = io.read(&mut scratch);
         let mut inner = shared.lock();
+        if inner.generation != generation {
+            continue; // read on a transport recovery has replaced
+        }
         match read {
             Ok(0) => inner.core.handle_eof(),
             Ok(n) => {
@@ -116,6 +171,7 @@ fn read_loop(shared: Arc<Shared>, io: Arc<dyn Transport>) {
         // Events are dispatched under the same lock as the input that made
         // them, so handles see a channel end before its id can be reused.
         inner.dispatch(&shared);
+        drop_lost_transport(&shared, &mut inner);
         shared.kick(&mut inner);
         if buf.capacity() - buf.len() < READ_CHUNK / 4 {
             buf.reserve(READ_CHUNK);
@@ -123,7 +179,7 @@ fn read_loop(shared: Arc<Shared>, io: Arc<dyn Transport>) {
     }
 }
 
-fn write_loop(shared: Arc<Shared>, io: Arc<dyn Transport>) {
+fn write_loop(shared: Arc<Shared>) {
     let _guard = EndOnExit(shared.clone(), true);
     let mut wrote = false;
     loop {
@@ -139,8 +195,10 @@ fn write_loop(shared: Arc<Shared>, io: Arc<dyn Transport>) {
                 }
             }
             loop {
-                if let Some(bytes) = inner.core.take_transmit(now()) {
-                    break Some(bytes);
+                if let Some((io, generation)) = current(&inner) {
+                    if let Some(bytes) = inner.core.take_transmit(now()) {
+                        break Some((bytes, io, generation));
+                    }
                 }
                 if inner.core.is_closed() {
                     break None;
@@ -151,25 +209,32 @@ fn write_loop(shared: Arc<Shared>, io: Arc<dyn Transport>) {
             }
         };
         match bytes {
-            Some(bytes) => {
+            Some((bytes, io, generation)) => {
                 tracing::trace!(bytes = bytes.len(), "write");
                 if let Err(e) = io.write_all(&bytes) {
                     let mut inner = shared.lock();
-                    inner.core.handle_io_error(e);
-                    inner.dispatch(&shared);
-                    return;
+                    if inner.generation == generation {
+                        inner.core.handle_io_error(e);
+                        inner.dispatch(&shared);
+                        drop_lost_transport(&shared, &mut inner);
+                    }
+                    if inner.core.is_closed() {
+                        return;
+                    }
                 }
                 wrote = true;
             }
             None => {
-                io.shutdown();
+                if let Some(io) = shared.lock().transport.clone() {
+                    io.shutdown();
+                }
                 return;
             }
         }
     }
 }
 
-fn timer_loop(shared: Arc<Shared>, io: Arc<dyn Transport>) {
+fn timer_loop(shared: Arc<Shared>, connector: Option<Connector>) {
     let _guard = EndOnExit(shared.clone(), false);
     let mut inner = shared.lock();
     loop {
@@ -180,9 +245,33 @@ fn timer_loop(shared: Arc<Shared>, io: Arc<dyn Transport>) {
             while !inner.writer_done && now() < until {
                 inner = wait_until(&shared.timer_cv, inner, until);
             }
+            let io = inner.transport.take();
             drop(inner);
-            io.shutdown();
+            if let Some(io) = io {
+                io.shutdown();
+            }
             return;
+        }
+        drop_lost_transport(&shared, &mut inner);
+        if let Some(address) = inner.core.wants_transport().cloned() {
+            drop(inner);
+            let result = match &connector {
+                Some(connect) => connect(&address),
+                None => Err(Error::NotOpen(crate::Endpoint::Connection)),
+            };
+            inner = shared.lock();
+            match result {
+                Ok(io) => {
+                    inner.transport = Some(io);
+                    inner.generation += 1;
+                    inner.core.transport_ready(now());
+                    shared.reader_cv.notify_all();
+                }
+                Err(e) => inner.core.transport_failed(e, now()),
+            }
+            inner.dispatch(&shared);
+            shared.kick(&mut inner);
+            continue;
         }
         let t = now();
         match inner.core.poll_timeout() {

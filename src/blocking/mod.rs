@@ -118,6 +118,33 @@ fn connect_tcp(host: &str, port: u16, timeout: Duration) -> Result<TcpStream, Er
     }))
 }
 
+/// The connector for `opts`: TCP (the connection timeout), then TLS when
+/// the options ask for it (checked against the address's host unless the
+/// options name the server).
+fn connector(opts: &ConnectionOptions) -> Result<io::Connector, Error> {
+    #[cfg(feature = "rustls")]
+    let tls_config = match opts.tls {
+        true => Some(tls::client_config(opts)?),
+        false => None,
+    };
+    let opts = opts.clone();
+    Ok(Arc::new(move |address: &crate::uri::Address| {
+        let started = Instant::now();
+        let timeout = opts.connection_timeout;
+        let tcp = connect_tcp(&address.host, address.port, timeout)?;
+        let _ = tcp.set_nodelay(true);
+        #[cfg(feature = "rustls")]
+        if let Some(tls_config) = &tls_config {
+            let left = timeout.saturating_sub(started.elapsed());
+            let mut for_host = opts.clone();
+            for_host.host = address.host.clone();
+            return tls::handshake(tcp, tls_config.clone(), &for_host, left);
+        }
+        let _ = started;
+        Ok(Arc::new(tcp) as Arc<dyn io::Transport>)
+    }))
+}
+
 impl Connection {
     /// Connects to the broker an AMQP URI names
     /// (`amqp://user:pass@host:port/vhost?heartbeat=30`).
@@ -126,8 +153,10 @@ impl Connection {
     }
 
     /// Connects with options (or a [`proto::Config`] for the settings a URI
-    /// cannot carry). `connection_timeout` bounds the TCP connect and the
-    /// handshake together.
+    /// cannot carry, such as [`recovery`](proto::Config::recovery)).
+    /// `connection_timeout` bounds the TCP connect and the handshake
+    /// together; with several addresses each one not answering is given
+    /// that time before the next is tried.
     pub fn connect_with(config: impl Into<proto::Config>) -> Result<Connection, Error> {
         let mut config = config.into();
         let opts = &config.options;
@@ -143,31 +172,38 @@ impl Connection {
             });
         }
         // Certificates are read before connecting: a missing file fails at once.
-        #[cfg(feature = "rustls")]
-        let tls_config = match opts.tls {
-            true => Some(tls::client_config(opts)?),
-            false => None,
-        };
+        let connector = connector(opts)?;
         let started = Instant::now();
         let timeout = opts.connection_timeout;
-        let tcp = connect_tcp(&opts.host, opts.port, timeout)?;
-        let _ = tcp.set_nodelay(true);
-        #[cfg(feature = "rustls")]
-        if let Some(tls_config) = tls_config {
-            let left = timeout.saturating_sub(started.elapsed());
-            let io = tls::handshake(tcp, tls_config, &config.options, left)?;
-            config.options.connection_timeout = timeout.saturating_sub(started.elapsed());
-            return Self::run(io, config);
+        let seed = config.recovery.as_ref().map_or(0, |r| r.seed);
+        let addresses = opts.addresses(seed);
+        let mut last = Error::Timeout(TimeoutKind::Connect);
+        for (index, address) in addresses.iter().enumerate() {
+            match connector(address) {
+                Ok(io) => {
+                    config.options.connection_timeout = timeout.saturating_sub(started.elapsed());
+                    return Self::run(io, config, Some((connector, index, timeout)));
+                }
+                Err(e) => {
+                    tracing::debug!(%address, error = %e, "connect failed; trying the next address");
+                    last = e;
+                }
+            }
         }
-        config.options.connection_timeout = timeout.saturating_sub(started.elapsed());
-        Self::run(Arc::new(tcp), config)
+        Err(last)
     }
 
-    fn run(io: Arc<dyn io::Transport>, config: proto::Config) -> Result<Connection, Error> {
-        if config.recovery.is_some() {
+    /// Runs the connection over `io`; `reconnect`: recovery's connector,
+    /// the index of the address `io` goes to, and the whole connection timeout.
+    fn run(
+        io: Arc<dyn io::Transport>,
+        config: proto::Config,
+        reconnect: Option<(io::Connector, usize, Duration)>,
+    ) -> Result<Connection, Error> {
+        if config.recovery.is_some() && reconnect.is_none() {
             return Err(Error::InvalidArgument(
-                "automatic recovery is not available in the blocking client yet; \
-                 use the tokio client (amqp091::Connection)"
+                "automatic recovery needs Connection::connect or connect_with: \
+                 a stream given by the caller cannot be opened again"
                     .into(),
             ));
         }
@@ -182,9 +218,14 @@ impl Connection {
             user = %config.options.username,
         );
         span.in_scope(|| tracing::debug!("connecting (blocking)"));
-        let core = proto::Connection::new(config, now());
+        let mut core = proto::Connection::new(config, now());
+        let connector = reconnect.map(|(connector, index, timeout)| {
+            core.set_address_index(index);
+            core.set_connection_timeout(timeout);
+            connector
+        });
         let (shared, connected) = Shared::new(core);
-        if let Err(e) = io::spawn(shared.clone(), io.clone(), span) {
+        if let Err(e) = io::spawn(shared.clone(), io.clone(), connector, span) {
             let mut inner = shared.lock();
             inner.core.handle_io_error(e);
             inner.dispatch(&shared);
@@ -277,6 +318,17 @@ impl Connection {
         self.shared.lock().core.is_open()
     }
 
+    /// Where the connection is: connected, recovering (with the attempt
+    /// and why it was lost), recovered, closed.
+    pub fn state(&self) -> proto::ConnectionState {
+        self.shared.lock().core.state()
+    }
+
+    /// The broker the connection is on now (of the options' addresses).
+    pub fn address(&self) -> Option<crate::uri::Address> {
+        self.shared.lock().core.address().cloned()
+    }
+
     /// What the server said about itself (product, version, capabilities).
     pub fn server_properties(&self) -> FieldTable {
         self.shared.lock().core.server_properties().clone()
@@ -318,7 +370,8 @@ struct CloseOnDrop(Arc<Shared>);
 impl Drop for CloseOnDrop {
     fn drop(&mut self) {
         let mut inner = self.0.lock();
-        if inner.core.is_open() {
+        // Also while recovering: nobody is left to use what it would restore.
+        if inner.core.is_open() || inner.core.is_recovering() {
             let _ = inner
                 .core
                 .close(ReplyCode::REPLY_SUCCESS, "connection handle dropped", now());

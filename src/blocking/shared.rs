@@ -195,6 +195,10 @@ pub(crate) struct Inner {
     pub(crate) reader_paused: bool,
     /// Publishers waiting for [`proto::Connection::publish_ready`].
     pub(crate) publish_waiters: usize,
+    /// The transport in use (`None` while recovery has none), and how many
+    /// there were: what a thread read or wrote on an older one is void.
+    pub(crate) transport: Option<Arc<dyn super::io::Transport>>,
+    pub(crate) generation: u64,
 }
 
 pub(crate) struct Shared {
@@ -233,6 +237,8 @@ impl Shared {
                 timer_waits: None,
                 reader_paused: false,
                 publish_waiters: 0,
+                transport: None,
+                generation: 0,
             }),
             write_cv: Condvar::new(),
             timer_cv: Condvar::new(),
@@ -478,8 +484,8 @@ impl Inner {
                     tracing::info!(%reason, "connection blocked by the server");
                     self.blocked = Some(reason);
                 }
-                // The blocking client refuses a configuration with recovery.
-                Event::Recovery(_) => {}
+                // Publishers waiting on the connection look again.
+                Event::Recovery(_) => shared.publish_cv.notify_all(),
                 Event::Unblocked => {
                     tracing::info!("connection unblocked");
                     self.blocked = None;
