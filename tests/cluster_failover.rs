@@ -122,9 +122,16 @@ async fn one_run(total: u32) -> Run {
                 break;
             }
         }
-        assert!(Instant::now() < deadline, "not every acked message arrived");
+        assert!(
+            Instant::now() < deadline,
+            "not every acked message arrived: {} acked, {} seen, state {:?}",
+            published.as_ref().map_or(0, |p| p.0.len()),
+            seen.len(),
+            conn.state()
+        );
         tokio::select! {
-            d = consumer.recv() => {
+            d = tokio::time::timeout(Duration::from_secs(5), consumer.recv()) => {
+                let Ok(d) = d else { continue };
                 let d = d.expect("the consumer goes on after the failover");
                 let id: u32 = std::str::from_utf8(&d.body).unwrap().parse().unwrap();
                 let n = seen.entry(id).or_insert(0);

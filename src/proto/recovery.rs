@@ -151,6 +151,12 @@ impl Connection {
         }
     }
 
+    /// A step of the restore got no answer in time: this transport is
+    /// given up like a lost one, and recovery goes on with the next attempt.
+    pub(crate) fn restore_timed_out(&mut self) {
+        self.begin_recovery(Error::Timeout(TimeoutKind::Request));
+    }
+
     fn begin_recovery(&mut self, error: Error) {
         tracing::warn!(%error, "connection lost; recovering");
         let first = self.recovery.attempt == 0;

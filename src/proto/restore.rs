@@ -259,8 +259,11 @@ impl Connection {
             let Some(info) = method.info() else {
                 continue;
             };
+            // A broker that does not answer a step within the request
+            // timeout is treated as lost (timers.rs): recovery tries again.
+            let deadline = self.config.options.request_timeout.map(|t| self.clock + t);
             if let Some(ch) = self.channels.get_mut(&channel) {
-                let mut rpc = Rpc::for_info(None, info, None);
+                let mut rpc = Rpc::for_info(None, info, deadline);
                 rpc.restore = true;
                 ch.rpcs.push_back(rpc);
             }

@@ -129,6 +129,11 @@ impl Connection {
                 .channels
                 .get_mut(&channel)
                 .and_then(|ch| ch.rpcs.pop_front());
+            if rpc.as_ref().is_some_and(|r| r.restore) {
+                // The new broker does not answer the restore: try another.
+                tracing::warn!(channel, "a restore step timed out; reconnecting");
+                return self.restore_timed_out();
+            }
             if let Some(rpc) = rpc {
                 tracing::warn!(channel, "request timed out; closing the channel");
                 self.complete(rpc.id, Err(Error::Timeout(TimeoutKind::Request)));

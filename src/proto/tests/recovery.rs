@@ -779,3 +779,40 @@ fn commands_that_need_the_broker_now_fail_while_recovering() {
         Err(Error::Recovering { .. })
     ));
 }
+
+#[test]
+fn a_restore_step_the_broker_does_not_answer_gives_the_transport_up_and_tries_again() {
+    let mut h = Harness::recovering();
+    let ch = with_topology(&mut h);
+    h.conn.handle_eof();
+    h.events();
+    h.reconnect();
+    let sent = h.sent_methods();
+    assert!(
+        matches!(sent.as_slice(), [Method::ChannelOpen(_)]),
+        "{sent:?}"
+    );
+    // No open-ok: the request timeout (60 s by default) passes.
+    h.now += Duration::from_secs(61);
+    h.conn.handle_timeout(h.now);
+    let rec = recovery_events(&h.events());
+    assert!(
+        matches!(
+            rec.as_slice(),
+            [RecoveryEvent::AttemptFailed {
+                error: Error::Timeout(TimeoutKind::Request),
+                ..
+            }]
+        ),
+        "{rec:?}"
+    );
+    assert!(h.conn.needs_transport(), "the silent broker is given up");
+    h.reconnect();
+    h.serve();
+    let rec = recovery_events(&h.events());
+    assert!(
+        matches!(rec.last(), Some(RecoveryEvent::Recovered { attempts: 2 })),
+        "{rec:?}"
+    );
+    assert!(h.conn.has_consumer(ch, "c1"));
+}
