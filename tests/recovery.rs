@@ -9,7 +9,7 @@ mod common;
 
 use std::time::Duration;
 
-use amqp091::proto::{Config, ConnectionState, Recovery};
+use amqp091::proto::{Config, ConnectionState, Recovery, RecoveryEvent};
 use amqp091::{
     BasicConsumeOptions, BasicProperties, Confirm, Connection, ConnectionOptions, Error,
     ExchangeDeclareOptions, FieldTable, NoWait,
@@ -82,6 +82,7 @@ async fn a_connection_the_broker_forces_closed_recovers_and_its_handles_go_on() 
         .expect("delivery");
     assert_eq!(&before.body[..], b"before");
 
+    let mut events = conn.recovery_events();
     rabbitmqctl(&["close_all_user_connections", &user, "recovery test"]);
     state_becomes(&conn, "recovering", |s| {
         matches!(
@@ -95,8 +96,21 @@ async fn a_connection_the_broker_forces_closed_recovers_and_its_handles_go_on() 
     })
     .await;
 
-    // The same channel and consumer handles; the exclusive server-named
-    // queue is a new one, bound again, and the consumer follows it.
+    // The exclusive server-named queue is a new one: the application hears its name.
+    let renamed = within("the queue's new name", async {
+        loop {
+            match events.recv().await.expect("recovery events") {
+                RecoveryEvent::QueueRenamed { old, new } => return (old, new),
+                RecoveryEvent::Recovered { .. } => panic!("recovered without renaming the queue"),
+                _ => {}
+            }
+        }
+    })
+    .await;
+    assert_eq!(renamed.0, queue.as_str());
+    assert_ne!(renamed.1, queue.as_str());
+    // The same channel and consumer handles; the queue is bound again, and
+    // the consumer follows it.
     let confirm = ch
         .basic_publish(&exchange, "", Default::default(), &props, b"after")
         .await

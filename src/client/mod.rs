@@ -277,6 +277,16 @@ impl Connection {
         self.shared.lock().core.state()
     }
 
+    /// Everything recovery reports from now on, in order: the loss, each
+    /// attempt, queues renamed (a server-named queue declared again gets a
+    /// new name: the application's copy of the old one is stale),
+    /// declarations the new broker refused, and the end of each recovery.
+    /// A receiver that falls more than 256 events behind is told how many
+    /// it missed.
+    pub fn recovery_events(&self) -> tokio::sync::broadcast::Receiver<proto::RecoveryEvent> {
+        self.shared.recovery_tx.subscribe()
+    }
+
     /// The broker the connection is on now (of the options' addresses; the
     /// next one to try while recovering).
     pub fn address(&self) -> Option<crate::uri::Address> {

@@ -22,6 +22,10 @@ use crate::Error;
 
 use crate::Confirm;
 
+/// Recovery events a slow [`super::Connection::recovery_events`] receiver
+/// may lag behind before it misses some (it is told how many).
+pub(crate) const RECOVERY_EVENTS: usize = 256;
+
 /// Returned messages a channel buffers for its [`super::Returns`]; more are dropped (and logged).
 pub(crate) const RETURNS_CAPACITY: usize = 1024;
 
@@ -185,6 +189,8 @@ pub(crate) struct Shared {
     pub(crate) released: Arc<Released>,
     /// The core's [`state`](proto::Connection::state), after each change.
     pub(crate) state_tx: watch::Sender<ConnectionState>,
+    /// What recovery reports, for [`super::Connection::recovery_events`].
+    pub(crate) recovery_tx: tokio::sync::broadcast::Sender<RecoveryEvent>,
 }
 
 impl Shared {
@@ -212,6 +218,7 @@ impl Shared {
             flow_changed: Notify::new(),
             released: Arc::new(Released::default()),
             state_tx: watch::channel(ConnectionState::Connecting).0,
+            recovery_tx: tokio::sync::broadcast::channel(RECOVERY_EVENTS).0,
         });
         (shared, rx)
     }
@@ -326,6 +333,8 @@ impl Inner {
                     }
                     shared.state_tx.send_replace(self.core.state());
                     shared.flow_changed.notify_waiters();
+                    // Nobody listening is fine: the state watch says the rest.
+                    let _ = shared.recovery_tx.send(event);
                 }
                 Event::Completed { id, result } => {
                     if let Some(tx) = self.pending.remove(&id) {
