@@ -10,9 +10,12 @@
 //! cargo run --release --features blocking --example blocking_perf -- consume 16 200000  # one scenario, size, count
 //! ```
 //!
-//! Scenarios: `publish` (no confirms), `confirm` (confirms, 1000 in
-//! flight), `consume` (prefetch 1000, manual ack with multiple=true every
-//! 100), `get` (basic.get round trips).
+//! Scenarios (as in `perf.rs`, bench-c's policy): `publish` (no confirms;
+//! ends when a passive queue.declare, polled every 50 ms, counts every
+//! message), `confirm` (confirms, 1000 in flight), `consume` (prefetch 1000,
+//! manual ack with multiple=true every 100 and on the last), `get`
+//! (basic.get then basic.ack, one at a time), `roundtrip` (publish one, wait
+//! for its delivery, ack it).
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
@@ -104,6 +107,29 @@ fn verify(ch: &Channel, queue: &str, size: usize, count: usize) -> Result<(), Er
     consumer.cancel()
 }
 
+/// Polls a passive queue.declare every 50 ms until the queue holds `count`.
+fn wait_count(ch: &Channel, queue: &str, count: usize) -> Result<(), Error> {
+    let opts = QueueDeclareOptions {
+        passive: true,
+        ..Default::default()
+    };
+    let start = Instant::now();
+    loop {
+        let n = ch
+            .queue_declare(queue, opts, FieldTable::new())?
+            .message_count as usize;
+        if n == count {
+            return Ok(());
+        }
+        if n > count || start.elapsed() > Duration::from_secs(60) {
+            return Err(Error::InvalidArgument(format!(
+                "queue holds {n}, not {count}"
+            )));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 fn fill(ch: &Channel, queue: &str, body: &[u8], count: usize) -> Result<(), Error> {
     ch.confirm_select(Default::default())?;
     let mut last = None;
@@ -146,8 +172,9 @@ fn publish(conn: &Connection, size: usize, count: usize, confirms: bool) -> Resu
     for c in in_flight {
         expect_ack(c)?;
     }
-    // Without confirms, a round trip on the channel makes sure the broker has read everything.
-    ch.basic_qos(0, Default::default())?;
+    if !confirms {
+        wait_count(&ch, &q, count)?;
+    }
     let (elapsed, cpu) = (t0.elapsed(), cpu_time() - c0);
     verify(&ch, &q, size, count)?;
     ch.close()?;
@@ -215,7 +242,7 @@ fn get(conn: &Connection, size: usize, count: usize) -> Result<Report, Error> {
     for i in 0..count {
         let start = Instant::now();
         let msg = ch
-            .basic_get(&q, BasicGetOptions { no_ack: true })?
+            .basic_get(&q, BasicGetOptions { no_ack: false })?
             .ok_or_else(|| Error::InvalidArgument(format!("queue empty after {i}")))?;
         latencies.push(start.elapsed());
         if msg.body.len() != size {
@@ -224,11 +251,51 @@ fn get(conn: &Connection, size: usize, count: usize) -> Result<Report, Error> {
                 msg.body.len()
             )));
         }
+        ch.basic_ack(msg.delivery_tag, false)?;
     }
+    wait_count(&ch, &q, 0)?; // the broker has handled every ack
     let (elapsed, cpu) = (t0.elapsed(), cpu_time() - c0);
     ch.close()?;
     Ok(Report {
         scenario: "get",
+        size,
+        count,
+        elapsed,
+        cpu,
+        latencies,
+    })
+}
+
+fn roundtrip(conn: &Connection, size: usize, count: usize) -> Result<Report, Error> {
+    let ch = conn.open_channel()?;
+    let q = fresh_queue(&ch)?;
+    ch.basic_qos(1000, Default::default())?;
+    let mut consumer = ch.basic_consume(&q, BasicConsumeOptions::default(), FieldTable::new())?;
+    let body = vec![b'x'; size];
+    let props = BasicProperties::default();
+    let mut latencies = Vec::with_capacity(count);
+    let (t0, c0) = (Instant::now(), cpu_time());
+    for i in 0..count {
+        let start = Instant::now();
+        ch.basic_publish("", &q, Default::default(), &props, &body)?;
+        let d = consumer
+            .recv()
+            .ok_or_else(|| Error::InvalidArgument(format!("consumer ended after {i}")))?;
+        latencies.push(start.elapsed());
+        if d.body.len() != size {
+            return Err(Error::InvalidArgument(format!(
+                "message {i}: {} bytes",
+                d.body.len()
+            )));
+        }
+        ch.basic_ack(d.delivery_tag, false)?;
+    }
+    wait_count(&ch, &q, 0)?;
+    let (elapsed, cpu) = (t0.elapsed(), cpu_time() - c0);
+    consumer.cancel()?;
+    ch.close()?;
+    Ok(Report {
+        scenario: "roundtrip",
         size,
         count,
         elapsed,
@@ -254,13 +321,13 @@ fn main() -> Result<(), Error> {
         "{:<10} {:>6} {:>8} {:>12} {:>12} {:>9} {:>9}",
         "scenario", "bytes", "msgs", "msgs/s", "cpu µs/msg", "p50 µs", "p99 µs"
     );
-    for scenario in ["publish", "confirm", "consume", "get"] {
+    for scenario in ["publish", "confirm", "consume", "get", "roundtrip"] {
         if only.as_deref().is_some_and(|o| o != scenario) {
             continue;
         }
         for &size in &sizes {
             let default = match (scenario, size) {
-                ("get", _) => 20_000,
+                ("get" | "roundtrip", _) => 20_000,
                 (_, s) if s >= 4096 => 50_000,
                 _ => 200_000,
             };
@@ -269,7 +336,8 @@ fn main() -> Result<(), Error> {
                 "publish" => publish(&conn, size, count, false)?,
                 "confirm" => publish(&conn, size, count, true)?,
                 "consume" => consume(&conn, size, count)?,
-                _ => get(&conn, size, count)?,
+                "get" => get(&conn, size, count)?,
+                _ => roundtrip(&conn, size, count)?,
             };
             report.print();
         }

@@ -8,13 +8,20 @@
 //! scripts/broker.sh start
 //! cargo run --release --example perf                      # every scenario, 16 B and 4 KiB
 //! cargo run --release --example perf -- publish 16 200000 # one scenario, size, count
+//! cargo run --release --example perf -- --runtime multi consume 16   # on tokio's multi-thread runtime
 //! ```
 //!
-//! Scenarios: `publish` (no confirms), `confirm` (confirms, 1000 in
-//! flight), `consume` (prefetch 1000, manual ack with multiple=true every
-//! 100), `get` (basic.get round trips), `roundtrip` (publish → consume on one
-//! connection, at most 100 messages in between, latency from a timestamp in
-//! the body). The client runs on a single-threaded tokio runtime.
+//! Scenarios (the policy of rabbitmq-c's bench-c and of `raw_limit.rs`, so
+//! that `scripts/bench-compare.sh` compares like with like): `publish` (no
+//! confirms; ends when a passive queue.declare, polled every 50 ms, counts
+//! every message), `confirm` (confirms, 1000 in flight), `consume`
+//! (prefetch 1000, manual ack with multiple=true every 100 and on the last),
+//! `get` (basic.get then basic.ack, one at a time; latency: the get call),
+//! `roundtrip` (publish one, wait for its delivery, ack it; latency:
+//! publish to delivery). The client runs on tokio's current-thread runtime,
+//! or with `--runtime multi` on the multi-thread one that `#[tokio::main]`
+//! gives (one worker per core; the scenarios run in `block_on`, as `main`
+//! does).
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
@@ -107,6 +114,30 @@ async fn verify(ch: &Channel, queue: &str, size: usize, count: usize) -> Result<
     consumer.cancel().await
 }
 
+/// Polls a passive queue.declare every 50 ms until the queue holds `count`.
+async fn wait_count(ch: &Channel, queue: &str, count: usize) -> Result<(), Error> {
+    let opts = QueueDeclareOptions {
+        passive: true,
+        ..Default::default()
+    };
+    let start = Instant::now();
+    loop {
+        let n = ch
+            .queue_declare(queue, opts, FieldTable::new())
+            .await?
+            .message_count as usize;
+        if n == count {
+            return Ok(());
+        }
+        if n > count || start.elapsed() > Duration::from_secs(60) {
+            return Err(Error::InvalidArgument(format!(
+                "queue holds {n}, not {count}"
+            )));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 async fn fill(ch: &Channel, queue: &str, body: &[u8], count: usize) -> Result<(), Error> {
     ch.confirm_select(Default::default()).await?;
     let mut last = None;
@@ -159,8 +190,9 @@ async fn publish(
     for c in in_flight {
         expect_ack(c).await?;
     }
-    // Without confirms, a round trip on the channel makes sure the broker has read everything.
-    ch.basic_qos(0, Default::default()).await?;
+    if !confirms {
+        wait_count(&ch, &q, count).await?;
+    }
     let (elapsed, cpu) = (t0.elapsed(), cpu_time() - c0);
     verify(&ch, &q, size, count).await?;
     ch.close().await?;
@@ -230,7 +262,7 @@ async fn get(conn: &Connection, size: usize, count: usize) -> Result<Report, Err
     for i in 0..count {
         let start = Instant::now();
         let msg = ch
-            .basic_get(&q, BasicGetOptions { no_ack: true })
+            .basic_get(&q, BasicGetOptions { no_ack: false })
             .await?
             .ok_or_else(|| Error::InvalidArgument(format!("queue empty after {i}")))?;
         latencies.push(start.elapsed());
@@ -240,7 +272,9 @@ async fn get(conn: &Connection, size: usize, count: usize) -> Result<Report, Err
                 msg.body.len()
             )));
         }
+        ch.basic_ack(msg.delivery_tag, false).await?;
     }
+    wait_count(&ch, &q, 0).await?; // the broker has handled every ack
     let (elapsed, cpu) = (t0.elapsed(), cpu_time() - c0);
     ch.close().await?;
     Ok(Report {
@@ -254,66 +288,37 @@ async fn get(conn: &Connection, size: usize, count: usize) -> Result<Report, Err
 }
 
 async fn roundtrip(conn: &Connection, size: usize, count: usize) -> Result<Report, Error> {
-    let size = size.max(8); // room for the timestamp
-    let pub_ch = conn.open_channel().await?;
-    let sub_ch = conn.open_channel().await?;
-    let q = fresh_queue(&pub_ch).await?;
-    sub_ch.basic_qos(1000, Default::default()).await?;
-    let mut consumer = sub_ch
+    let ch = conn.open_channel().await?;
+    let q = fresh_queue(&ch).await?;
+    ch.basic_qos(1000, Default::default()).await?;
+    let mut consumer = ch
         .basic_consume(&q, BasicConsumeOptions::default(), FieldTable::new())
         .await?;
-    let origin = Instant::now();
-    // At most 100 messages between publisher and consumer: the latency of a
-    // busy pipeline, not the depth of a queue filled at full speed.
-    let window = std::sync::Arc::new(tokio::sync::Semaphore::new(100));
-    let (t0, c0) = (Instant::now(), cpu_time());
-    let publisher = {
-        let window = window.clone();
-        tokio::spawn(async move {
-            let mut body = vec![b'x'; size];
-            let props = BasicProperties::default();
-            for _ in 0..count {
-                let permit = window
-                    .acquire()
-                    .await
-                    .map_err(|e| Error::InvalidArgument(e.to_string()))?;
-                permit.forget(); // given back by the consumer
-                let sent = origin.elapsed().as_nanos() as u64;
-                body[..8].copy_from_slice(&sent.to_be_bytes());
-                pub_ch
-                    .basic_publish("", &q, Default::default(), &props, &body)
-                    .await?;
-            }
-            Ok::<Channel, Error>(pub_ch)
-        })
-    };
+    let body = vec![b'x'; size];
+    let props = BasicProperties::default();
     let mut latencies = Vec::with_capacity(count);
+    let (t0, c0) = (Instant::now(), cpu_time());
     for i in 0..count {
+        let start = Instant::now();
+        ch.basic_publish("", &q, Default::default(), &props, &body)
+            .await?;
         let d = consumer
             .recv()
             .await
             .ok_or_else(|| Error::InvalidArgument(format!("consumer ended after {i}")))?;
-        let mut stamp = [0u8; 8];
-        stamp.copy_from_slice(&d.body[..8]);
-        let sent = Duration::from_nanos(u64::from_be_bytes(stamp));
-        latencies.push(origin.elapsed().saturating_sub(sent));
-        window.add_permits(1);
+        latencies.push(start.elapsed());
         if d.body.len() != size {
             return Err(Error::InvalidArgument(format!(
                 "message {i}: {} bytes",
                 d.body.len()
             )));
         }
-        if i % 100 == 99 || i == count - 1 {
-            sub_ch.basic_ack(d.delivery_tag, true).await?;
-        }
+        ch.basic_ack(d.delivery_tag, false).await?;
     }
+    wait_count(&ch, &q, 0).await?;
     let (elapsed, cpu) = (t0.elapsed(), cpu_time() - c0);
-    let pub_ch = publisher
-        .await
-        .map_err(|e| Error::InvalidArgument(e.to_string()))??;
-    pub_ch.close().await?;
-    sub_ch.close().await?;
+    consumer.cancel().await?;
+    ch.close().await?;
     Ok(Report {
         scenario: "roundtrip",
         size,
@@ -324,11 +329,30 @@ async fn roundtrip(conn: &Connection, size: usize, count: usize) -> Result<Repor
     })
 }
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), Error> {
+fn main() -> Result<(), Error> {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mut builder = match args.first().map(String::as_str) {
+        Some("--runtime") => {
+            let flavor = args.get(1).cloned().unwrap_or_default();
+            args.drain(..2.min(args.len()));
+            match flavor.as_str() {
+                "multi" => tokio::runtime::Builder::new_multi_thread(),
+                "current" => tokio::runtime::Builder::new_current_thread(),
+                other => return Err(Error::InvalidArgument(format!("runtime {other}"))),
+            }
+        }
+        _ => tokio::runtime::Builder::new_current_thread(),
+    };
+    let runtime = builder
+        .enable_all()
+        .build()
+        .map_err(|e| Error::InvalidArgument(e.to_string()))?;
+    runtime.block_on(run(args))
+}
+
+async fn run(args: Vec<String>) -> Result<(), Error> {
     let url = std::env::var("AMQP_URL")
         .unwrap_or_else(|_| "amqp://guest:guest@localhost:5672/%2f".into());
-    let args: Vec<String> = std::env::args().skip(1).collect();
     let only = args.first().cloned();
     let sizes: Vec<usize> = match args.get(1) {
         Some(s) => vec![s
@@ -348,7 +372,7 @@ async fn main() -> Result<(), Error> {
         }
         for &size in &sizes {
             let default = match (scenario, size) {
-                ("get", _) => 20_000,
+                ("get" | "roundtrip", _) => 20_000,
                 (_, s) if s >= 4096 => 50_000,
                 _ => 200_000,
             };

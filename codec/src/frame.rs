@@ -285,7 +285,19 @@ impl FrameDecoder {
     }
 
     /// Splits one frame off `buf` and interprets it.
+    ///
+    /// The frames of a delivery (`basic.deliver`, a content header without
+    /// properties, a body) take a fast path that gives the same frames.
     pub fn decode_frame(&mut self, buf: &mut BytesMut) -> Result<Option<Frame>, DecodeError> {
+        match self.decode_fast(buf) {
+            Some(frame) => Ok(Some(frame)),
+            None => self.decode_frame_general(buf),
+        }
+    }
+
+    /// [`decode_frame`](FrameDecoder::decode_frame) for every frame: split, then interpret.
+    #[inline(never)]
+    fn decode_frame_general(&mut self, buf: &mut BytesMut) -> Result<Option<Frame>, DecodeError> {
         let start = self.position;
         match self.decode(buf)? {
             None => Ok(None),

@@ -49,6 +49,7 @@
 
 mod content;
 mod error;
+mod fast;
 mod frame;
 mod generated;
 pub mod method;

@@ -90,6 +90,11 @@ impl ShortStr {
         self.0
     }
 
+    /// Wraps bytes whose length the caller knows is at most 255.
+    pub(crate) fn from_bytes_unchecked(bytes: Bytes) -> Self {
+        ShortStr(bytes)
+    }
+
     pub(crate) fn encode(&self, buf: &mut BytesMut) {
         // Construction guarantees len <= 255.
         buf.put_u8(self.0.len() as u8);
