@@ -239,7 +239,7 @@ async fn run(options: ConnectionOptions, a: &PerfArgs, out: &mut Out) -> Result<
     // Draining: until the consumers received everything sent, or --drain passed.
     let total: u64 = sent.iter().sum();
     let until = drain_until(Instant::now());
-    while a.consumers > 0 && failure.is_none() && stats.received.load(Relaxed) < total {
+    while a.consumers > 0 && failure.is_none() && stats.received_ours.load(Relaxed) < total {
         tokio::select! {
             _ = arrived.notified() => {}
             _ = tokio::time::sleep_until(until) => break,

@@ -37,6 +37,9 @@ pub struct Stats {
     pub nacked: AtomicU64,
     /// Messages delivered to the consumers.
     pub received: AtomicU64,
+    /// Of those, messages of this run (the drain waits for these: a
+    /// foreign message left in the queue must not stand in for one of ours).
+    pub received_ours: AtomicU64,
     /// When publishing started, in nanoseconds since the origin.
     pub started: AtomicU64,
     /// When the last delivery arrived, in nanoseconds since the origin.
@@ -54,6 +57,7 @@ impl Stats {
             confirmed: AtomicU64::new(0),
             nacked: AtomicU64::new(0),
             received: AtomicU64::new(0),
+            received_ours: AtomicU64::new(0),
             started: AtomicU64::new(0),
             last_received: AtomicU64::new(0),
             confirm: Mutex::new(Pair::default()),

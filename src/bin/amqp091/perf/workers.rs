@@ -199,6 +199,7 @@ impl Consumer {
             };
             if let Some(stamp) = checker.message(&delivery.body) {
                 stats.delivery_latency(stamp.sent);
+                stats.received_ours.fetch_add(1, Relaxed);
             }
             stats.received.fetch_add(1, Relaxed);
             arrived.notify_one();
