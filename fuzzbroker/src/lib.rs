@@ -12,12 +12,15 @@
 //! * [`oracle`]: crash, hang, wrong code, interference, resource growth.
 //! * [`campaign`]: the loop, the corpus kept by state and transition
 //!   coverage, progress and JSON events; [`finding`]: re-verification, delta
-//!   debugging, `DIR/finding-N/`; [`cli`]: the command line.
+//!   debugging, `DIR/finding-N/`; [`diff`]: differential mode (`--compare`,
+//!   a second broker, outcome classes, divergences); [`cli`]: the command
+//!   line.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 pub mod campaign;
 pub mod cli;
+pub mod diff;
 pub mod exec;
 pub mod finding;
 pub mod gen;

@@ -23,6 +23,9 @@ pub enum Oracle {
     Interference,
     /// The broker's resident memory grew past the bound.
     ResourceGrowth,
+    /// Differential mode: the two brokers' outcome classes differ on the
+    /// same input ([`crate::diff`]).
+    Divergence,
 }
 
 impl Oracle {
@@ -34,6 +37,7 @@ impl Oracle {
             Oracle::WrongCode => "wrong-code",
             Oracle::Interference => "interference",
             Oracle::ResourceGrowth => "resource-growth",
+            Oracle::Divergence => "divergence",
         }
     }
 }
@@ -61,6 +65,8 @@ pub struct Judged {
     pub verdict: Option<Verdict>,
     /// The canary must be opened again.
     pub canary_lost: bool,
+    /// Differential mode: the compare broker's canary must be opened again.
+    pub compare_lost: bool,
 }
 
 fn verdict(oracle: Oracle, expected: &str, observed: String, state: String) -> Option<Verdict> {
@@ -136,6 +142,7 @@ pub async fn judge(target: &Target, input: &Input, canary: &mut Canary, waits: &
         outcome,
         verdict: v,
         canary_lost: lost,
+        compare_lost: false,
     }
 }
 
