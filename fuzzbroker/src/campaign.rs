@@ -210,7 +210,12 @@ pub async fn run(config: &Config) -> Result<Summary, String> {
         }
         watch.restore(config, &judged).await?;
         if let Some(v) = verdict {
-            let sig = (v.oracle, inputs[0].last_kind(), v.state.clone());
+            // Memory growth is the broker's, not one input's: one finding.
+            let kind = match v.oracle {
+                Oracle::ResourceGrowth => String::new(),
+                _ => inputs[0].last_kind(),
+            };
+            let sig = (v.oracle, kind, v.state.clone());
             let fresh = signatures.insert(sig);
             if v.oracle != Oracle::ResourceGrowth && fresh {
                 let found_at = started.elapsed();
