@@ -87,9 +87,13 @@ impl Input {
             return None;
         }
         // The state the expectation assumed must still hold (the minimiser
-        // removes steps before it).
+        // and the mutations remove steps before it): no earlier method on a
+        // channel not open then (a defect not marked as one).
         let channel = u16::from_be_bytes([*last.bytes.get(1)?, *last.bytes.get(2)?]);
         let prior = &self.steps[..self.steps.len() - 1];
+        if !methods_on_open_channels(prior) {
+            return None;
+        }
         let open = Model::after(prior, u16::MAX, u32::MAX)
             .open
             .contains(&channel);
@@ -187,6 +191,26 @@ impl Input {
         }
         Some(Input { steps })
     }
+}
+
+/// Whether every method in `steps` other than channel.open is on channel 0
+/// or on a channel open at that point.
+fn methods_on_open_channels(steps: &[Step]) -> bool {
+    let mut m = Model::new(u16::MAX, u32::MAX);
+    for s in steps {
+        let mut buf = BytesMut::from(&s.bytes[..]);
+        let mut dec = FrameDecoder::new(0);
+        while let Ok(Some(raw)) = dec.decode(&mut buf) {
+            if let Ok(Frame::Method { channel, method }) = Frame::from_raw(raw) {
+                let opens = matches!(method, Method::ChannelOpen(_));
+                if channel != 0 && !opens && !m.open.contains(&channel) {
+                    return false;
+                }
+                m.apply(channel, &method);
+            }
+        }
+    }
+    true
 }
 
 /// The frames in `bytes`, as text (what does not decode is said so).
@@ -329,5 +353,41 @@ impl Model {
 fn push_new(v: &mut Vec<String>, s: String) {
     if !v.contains(&s) {
         v.push(s);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use amqp091_codec::method::{BasicQos, ChannelOpen};
+    use amqp091_codec::{Frame, Method};
+    use bytes::BytesMut;
+
+    use super::{Input, Step};
+
+    fn method(channel: u16, method: Method) -> Vec<u8> {
+        let mut buf = BytesMut::new();
+        Frame::Method { channel, method }.encode(&mut buf);
+        buf.to_vec()
+    }
+
+    fn bad_frame_end(mut bytes: Vec<u8>) -> Step {
+        let n = bytes.len();
+        bytes[n - 1] = 0;
+        Step::defect(bytes, "bad frame-end", Some(501))
+    }
+
+    #[test]
+    fn an_expected_code_needs_earlier_methods_on_open_channels() {
+        let qos = || method(1, BasicQos::default().into());
+        let open = Step::valid(method(1, ChannelOpen::default().into()), "open", true);
+        let on_open = Input {
+            steps: vec![open, Step::valid(qos(), "qos", true), bad_frame_end(qos())],
+        };
+        assert_eq!(on_open.expected_code(), Some(501));
+        // The same steps without channel.open: the qos is a defect too.
+        let unopened = Input {
+            steps: on_open.steps[1..].to_vec(),
+        };
+        assert_eq!(unopened.expected_code(), None);
     }
 }
