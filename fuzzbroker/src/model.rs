@@ -107,12 +107,14 @@ impl Input {
         last.expect_code.filter(|_| holds)
     }
 
-    /// Whether the broker must answer: every step is well formed and one is
-    /// a synchronous request.
+    /// Whether the broker must answer: every step is well formed, one is a
+    /// synchronous request, and every method is on a channel open then (a
+    /// request on a channel never opened is a defect, not a hang).
     pub fn wants_reply(&self) -> bool {
         self.steps.iter().any(|s| s.wants_reply)
             && self.steps.iter().all(|s| !s.defective)
             && self.whole_frames()
+            && methods_on_open_channels(&self.steps)
     }
 
     /// The kind of the last step's frame (part of a finding's signature):
@@ -389,5 +391,19 @@ mod tests {
             steps: on_open.steps[1..].to_vec(),
         };
         assert_eq!(unopened.expected_code(), None);
+    }
+
+    #[test]
+    fn a_request_on_a_channel_never_opened_wants_no_reply() {
+        let qos = Step::valid(method(1, BasicQos::default().into()), "qos", true);
+        let open = Step::valid(method(1, ChannelOpen::default().into()), "open", true);
+        let alone = Input {
+            steps: vec![qos.clone()],
+        };
+        assert!(!alone.wants_reply());
+        let opened = Input {
+            steps: vec![open, qos],
+        };
+        assert!(opened.wants_reply());
     }
 }
