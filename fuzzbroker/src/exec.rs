@@ -129,9 +129,10 @@ pub async fn run(target: &Target, input: &Input, waits: &Waits) -> Result<Outcom
         // Until something arrives, a request that needs an answer gets the
         // whole hang timeout; afterwards a quiet period ends the execution.
         // A channel closed by the broker drops what follows on it: no wait.
+        // A defect whose close code is known waits for a close.
         let closed = out.states.iter().any(|s| s.contains("close"));
         let waiting = (input.wants_reply() && replies < requests && !closed)
-            || (out.states.is_empty() && input.expected_code().is_some());
+            || (input.expected_code().is_some() && !closed);
         let wait = if waiting {
             waits.hang.saturating_sub(started.elapsed())
         } else {

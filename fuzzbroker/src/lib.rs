@@ -11,7 +11,8 @@
 //! * [`exec`]: one input on a fresh connection (the conformance runner's raw
 //!   session), the answers abstracted to states; the canary.
 //! * [`oracle`]: crash, hang, wrong code, interference, resource growth
-//!   (and [`diff`]'s divergence).
+//!   (and [`diff`]'s divergence); [`rules`]: the spec's rules whose reply
+//!   code the wrong-code oracle expects.
 //! * [`campaign`]: the loop, the corpus kept by state and transition
 //!   coverage, progress and JSON events; [`finding`]: re-verification, delta
 //!   debugging, `DIR/finding-N/`; [`diff`]: differential mode (`--compare`,
@@ -30,4 +31,5 @@ pub mod gen;
 pub mod model;
 pub mod oracle;
 pub mod rng;
+pub mod rules;
 pub mod values;

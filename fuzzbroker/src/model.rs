@@ -101,6 +101,8 @@ impl Input {
             !open
         } else if last.kind.starts_with("second channel.open") {
             open
+        } else if let Some(rule) = crate::rules::of_kind(&last.kind) {
+            crate::rules::holds(rule, prior, channel)
         } else {
             true
         };
@@ -196,7 +198,8 @@ impl Input {
 }
 
 /// Whether every method in `steps` other than channel.open is on channel 0
-/// or on a channel open at that point.
+/// or on a channel open at that point, and every channel.open on one that
+/// is not.
 fn methods_on_open_channels(steps: &[Step]) -> bool {
     let mut m = Model::new(u16::MAX, u32::MAX);
     for s in steps {
@@ -205,7 +208,7 @@ fn methods_on_open_channels(steps: &[Step]) -> bool {
         while let Ok(Some(raw)) = dec.decode(&mut buf) {
             if let Ok(Frame::Method { channel, method }) = Frame::from_raw(raw) {
                 let opens = matches!(method, Method::ChannelOpen(_));
-                if channel != 0 && !opens && !m.open.contains(&channel) {
+                if channel != 0 && opens == m.open.contains(&channel) {
                     return false;
                 }
                 m.apply(channel, &method);
