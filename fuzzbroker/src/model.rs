@@ -198,24 +198,44 @@ impl Input {
 }
 
 /// Whether every method in `steps` other than channel.open is on channel 0
-/// or on a channel open at that point, and every channel.open on one that
-/// is not.
+/// or on a channel open at that point, every channel.open on one that is
+/// not, and every basic.publish followed by its header and as many body
+/// octets as the header declares, before the next method and the end (a
+/// method where content is due is a 505 the spec gives).
 fn methods_on_open_channels(steps: &[Step]) -> bool {
     let mut m = Model::new(u16::MAX, u32::MAX);
+    // Content due: none, a header, or this many body octets.
+    let mut due: Option<Option<u64>> = None;
     for s in steps {
         let mut buf = BytesMut::from(&s.bytes[..]);
         let mut dec = FrameDecoder::new(0);
         while let Ok(Some(raw)) = dec.decode(&mut buf) {
-            if let Ok(Frame::Method { channel, method }) = Frame::from_raw(raw) {
-                let opens = matches!(method, Method::ChannelOpen(_));
-                if channel != 0 && opens == m.open.contains(&channel) {
-                    return false;
+            match (Frame::from_raw(raw), due) {
+                (Ok(Frame::Header { header, .. }), Some(None)) => {
+                    due = Some(Some(header.body_size)).filter(|_| header.body_size > 0);
                 }
-                m.apply(channel, &method);
+                (Ok(Frame::Body { payload, .. }), Some(Some(left))) => {
+                    let left = left.saturating_sub(payload.len() as u64);
+                    due = Some(Some(left)).filter(|_| left > 0);
+                }
+                (Ok(Frame::Method { channel, method }), None) => {
+                    let opens = matches!(method, Method::ChannelOpen(_));
+                    if channel != 0 && opens == m.open.contains(&channel) {
+                        return false;
+                    }
+                    if matches!(method, Method::BasicPublish(_)) {
+                        due = Some(None);
+                    }
+                    m.apply(channel, &method);
+                }
+                (Ok(Frame::Heartbeat { .. }), _) => {}
+                // Content out of place, or a method where content is due.
+                _ => return false,
             }
         }
     }
-    true
+    // Content still due: whatever follows is out of place.
+    due.is_none()
 }
 
 /// The frames in `bytes`, as text (what does not decode is said so).
@@ -394,6 +414,27 @@ mod tests {
             steps: on_open.steps[1..].to_vec(),
         };
         assert_eq!(unopened.expected_code(), None);
+    }
+
+    #[test]
+    fn a_publish_without_its_content_voids_a_later_expected_code() {
+        use amqp091_codec::method::BasicPublish;
+        let open = Step::valid(method(1, ChannelOpen::default().into()), "open", true);
+        let publish = Step::valid(method(1, BasicPublish::default().into()), "publish", false);
+        let second = Step::defect(
+            method(1, ChannelOpen::default().into()),
+            "second channel.open",
+            Some(504),
+        );
+        let sound = Input {
+            steps: vec![open.clone(), second.clone()],
+        };
+        assert_eq!(sound.expected_code(), Some(504));
+        // The broker waits for a content header: a method is a 505 first.
+        let no_content = Input {
+            steps: vec![open, publish, second],
+        };
+        assert_eq!(no_content.expected_code(), None);
     }
 
     #[test]
