@@ -83,6 +83,9 @@ impl Input {
         }
         let last = self.steps.last()?;
         let defects = self.steps.iter().filter(|s| s.defective).count();
+        if defects == 0 {
+            return self.left_on_unopened_channel().then_some(504);
+        }
         if defects != 1 || !last.defective {
             return None;
         }
@@ -107,6 +110,28 @@ impl Input {
             true
         };
         last.expect_code.filter(|_| holds)
+    }
+
+    /// Whether the last step is one valid method, not channel.open, on a
+    /// low channel (below every broker's channel-max here: at most 255)
+    /// never opened, after sound steps: the minimiser removed its
+    /// channel.open, and the spec's answer is the 504 CHANNEL_ERROR.
+    fn left_on_unopened_channel(&self) -> bool {
+        let Some((last, prior)) = self.steps.split_last() else {
+            return false;
+        };
+        let mut buf = BytesMut::from(&last.bytes[..]);
+        let mut dec = FrameDecoder::new(0);
+        let frame = dec.decode(&mut buf).ok().flatten();
+        let Some(Ok(Frame::Method { channel, method })) = frame.map(Frame::from_raw) else {
+            return false;
+        };
+        let open = Model::after(prior, u16::MAX, u32::MAX).open;
+        buf.is_empty()
+            && (1..=255).contains(&channel)
+            && !matches!(method, Method::ChannelOpen(_))
+            && !open.contains(&channel)
+            && methods_on_open_channels(prior)
     }
 
     /// Whether the broker must answer: every step is well formed, one is a
@@ -435,6 +460,28 @@ mod tests {
             steps: vec![open, publish, second],
         };
         assert_eq!(no_content.expected_code(), None);
+    }
+
+    #[test]
+    fn a_valid_method_left_on_a_channel_never_opened_expects_504() {
+        let qos = Step::valid(method(1, BasicQos::default().into()), "qos", true);
+        let alone = Input {
+            steps: vec![qos.clone()],
+        };
+        assert_eq!(alone.expected_code(), Some(504));
+        let open = Step::valid(method(1, ChannelOpen::default().into()), "open", true);
+        let opened = Input {
+            steps: vec![open, qos.clone()],
+        };
+        assert_eq!(opened.expected_code(), None);
+        let high = Input {
+            steps: vec![Step::valid(
+                method(300, BasicQos::default().into()),
+                "qos",
+                true,
+            )],
+        };
+        assert_eq!(high.expected_code(), None, "maybe above channel-max");
     }
 
     #[test]
