@@ -27,6 +27,10 @@ pub struct Config {
     pub compare: Option<Target>,
     /// Run after the compare broker crashed (sh -c), then wait for it.
     pub compare_restart_cmd: Option<String>,
+    /// Differential mode: the quiet period that ends an execution on either
+    /// broker (longer than `waits.quiet`, so that a slow broker's late close
+    /// is not classed `no close`).
+    pub compare_quiet: Duration,
     /// At most this long minimising one finding.
     pub minimise_time: Duration,
     /// Stop after this long.
@@ -62,6 +66,7 @@ impl Config {
             target,
             compare: None,
             compare_restart_cmd: None,
+            compare_quiet: Duration::from_millis(200),
             minimise_time: Duration::from_secs(120),
             duration: Duration::from_secs(60),
             max_execs: u64::MAX,

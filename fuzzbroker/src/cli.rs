@@ -29,6 +29,7 @@ amqp091 fuzz-broker minimize DIR URL: minimise a finding again (rewrites DIR)
 --compare URL       differential: run every judged input against this broker
                     too; differing outcome classes are a divergence finding
 --compare-restart-cmd CMD  after the compare broker crashed run CMD, wait for it
+--compare-quiet DUR quiet period ending an execution in differential mode (200ms)
 --minimise-time DUR at most this long minimising one finding (120s)
 --json              JSON events on stdout
 --allow-remote      allow a broker not on this machine (broken frames are sent)
@@ -84,6 +85,7 @@ fn parse(args: &[String]) -> Result<(Vec<String>, Config, bool), String> {
             "--hang" => c.waits.hang = duration(&v)?,
             "--compare" => c.compare = Some(Target::parse(&v).map_err(|e| e.to_string())?),
             "--compare-restart-cmd" => c.compare_restart_cmd = Some(v),
+            "--compare-quiet" => c.compare_quiet = duration(&v)?,
             "--minimise-time" | "--minimize-time" => c.minimise_time = duration(&v)?,
             other => return Err(format!("unknown option {other}")),
         }
@@ -278,6 +280,8 @@ mod tests {
             "true",
             "--minimise-time",
             "30s",
+            "--compare-quiet",
+            "500ms",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -286,6 +290,7 @@ mod tests {
         assert_eq!(c.compare.map(|t| t.port), Some(5674));
         assert_eq!(c.compare_restart_cmd.as_deref(), Some("true"));
         assert_eq!(c.minimise_time, std::time::Duration::from_secs(30));
+        assert_eq!(c.compare_quiet, std::time::Duration::from_millis(500));
     }
 
     #[test]

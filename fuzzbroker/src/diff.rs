@@ -4,7 +4,9 @@
 //! unanswered request, a crash, or nothing closed). When the classes differ
 //! and no other oracle fired, the verdict is a *divergence*: its signature
 //! holds both classes, so the minimiser keeps inputs on which each broker
-//! still does what it did.
+//! still does what it did. Both executions end after `compare_quiet` of
+//! silence (200 ms), longer than a single broker's quiet period, so that a
+//! broker that closes slowly is not classed `no close`.
 //!
 //! [`Watch`] holds the canaries, one per broker; the campaign, the minimiser
 //! and `replay` judge through [`judge`] and bring lost canaries back with
@@ -128,9 +130,12 @@ pub async fn judge(config: &Config, input: &Input, watch: &mut Watch) -> Judged 
 }
 
 async fn judge_pair(config: &Config, input: &Input, watch: &mut Watch) -> Judged {
-    let waits = &config.waits;
     let (Some(ct), Some(cc)) = (&config.compare, watch.compare.as_mut()) else {
-        return oracle::judge(&config.target, input, &mut watch.primary, waits).await;
+        return oracle::judge(&config.target, input, &mut watch.primary, &config.waits).await;
+    };
+    let waits = &Waits {
+        quiet: config.waits.quiet.max(config.compare_quiet),
+        ..config.waits
     };
     let other = async {
         let o = exec::run(ct, input, waits).await.ok();

@@ -31,6 +31,7 @@ async fn finds_and_minimises_a_divergence_on_channel_flow() {
     c.rate = 100_000;
     c.quiet = true;
     c.waits.quiet = Duration::from_millis(20);
+    c.compare_quiet = Duration::from_millis(20);
     c.waits.hang = Duration::from_millis(300);
     let dir = std::env::temp_dir().join(format!("fuzzbroker-diff-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
