@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use amqp091_conform::target::Target;
 use serde_json::{json, Value};
 
+use crate::diff::{self, Watch};
 use crate::exec::{Canary, Waits};
 use crate::finding::{self, Finding};
 use crate::gen;
@@ -22,6 +23,16 @@ use crate::rng::Rng;
 pub struct Config {
     /// The broker.
     pub target: Target,
+    /// Differential mode: a second broker that runs every judged input too.
+    pub compare: Option<Target>,
+    /// Run after the compare broker crashed (sh -c), then wait for it.
+    pub compare_restart_cmd: Option<String>,
+    /// Differential mode: the quiet period that ends an execution on either
+    /// broker (longer than `waits.quiet`, so that a slow broker's late close
+    /// is not classed `no close`).
+    pub compare_quiet: Duration,
+    /// At most this long minimising one finding.
+    pub minimise_time: Duration,
     /// Stop after this long.
     pub duration: Duration,
     /// Stop after this many executions (a fixed budget).
@@ -53,6 +64,10 @@ impl Config {
     pub fn new(target: Target) -> Config {
         Config {
             target,
+            compare: None,
+            compare_restart_cmd: None,
+            compare_quiet: Duration::from_millis(200),
+            minimise_time: Duration::from_secs(120),
             duration: Duration::from_secs(60),
             max_execs: u64::MAX,
             seed: 1,
@@ -111,16 +126,21 @@ fn emit(config: &Config, v: Value) {
 
 /// Runs a campaign to its end (duration or budget).
 pub async fn run(config: &Config) -> Result<Summary, String> {
+    let (channel_max, frame_max) = limits(config).await?;
+    let with_tune;
+    let config = if config.compare.is_some() {
+        // Both brokers negotiate the same limits, so that a frame the size
+        // of frame-max means the same to both.
+        let mut c = config.clone();
+        c.waits.tune = Some((channel_max, frame_max));
+        with_tune = c;
+        &with_tune
+    } else {
+        config
+    };
     let waits = config.waits;
     let target = &config.target;
-    let mut canary = Canary::open(target, &waits)
-        .await
-        .map_err(|e| format!("the canary could not connect: {e}"))?;
-    let probe = crate::exec::connect(target, &waits)
-        .await
-        .map_err(|e| e.to_string())?;
-    let (channel_max, frame_max) = (probe.server.channel_max, probe.frame_max);
-    drop(probe);
+    let mut watch = Watch::open(config).await?;
     let mut rng = Rng::new(config.seed);
     let mut sum = Summary::default();
     let mut corpus: Vec<Input> = Vec::new();
@@ -152,7 +172,7 @@ pub async fn run(config: &Config) -> Result<Summary, String> {
             let (t, input) = (target.clone(), input.clone());
             others.spawn(async move { crate::exec::run(&t, &input, &waits).await.ok() });
         }
-        let judged = oracle::judge(target, &inputs[0], &mut canary, &waits).await;
+        let judged = diff::judge(config, &inputs[0], &mut watch).await;
         let mut outcomes: Vec<_> = vec![judged.outcome.clone()];
         while let Some(r) = others.join_next().await {
             outcomes.push(r.ok().flatten());
@@ -193,16 +213,19 @@ pub async fn run(config: &Config) -> Result<Summary, String> {
                 }
             }
         }
-        if judged.canary_lost {
-            canary = recover_or_fail(config, &waits).await?;
-        }
+        watch.restore(config, &judged).await?;
         if let Some(v) = verdict {
-            let sig = (v.oracle, inputs[0].last_kind(), v.state.clone());
+            // Memory growth is the broker's, not one input's: one finding.
+            let kind = match v.oracle {
+                Oracle::ResourceGrowth => String::new(),
+                _ => inputs[0].last_kind(),
+            };
+            let sig = (v.oracle, kind, v.state.clone());
             let fresh = signatures.insert(sig);
             if v.oracle != Oracle::ResourceGrowth && fresh {
                 let found_at = started.elapsed();
-                let (c, f) = finding::confirm(config, &inputs[0], &v, canary, found_at).await?;
-                canary = c;
+                let (w, f) = finding::confirm(config, &inputs[0], &v, watch, found_at).await?;
+                watch = w;
                 // The minimised input's signature may be one seen already.
                 let dup = f.as_ref().is_some_and(|f| {
                     let key = (
@@ -273,6 +296,21 @@ pub async fn run(config: &Config) -> Result<Summary, String> {
     sum.seconds = started.elapsed().as_secs_f64();
     sum.corpus = corpus.len();
     Ok(sum)
+}
+
+/// The channel-max and frame-max to generate for: the broker's, or in
+/// differential mode the lower of both brokers' (0, no limit, as the most).
+async fn limits(config: &Config) -> Result<(u16, u32), String> {
+    let mut limits = (u16::MAX, u32::MAX);
+    for t in std::iter::once(&config.target).chain(config.compare.iter()) {
+        let probe = crate::exec::connect(t, &config.waits)
+            .await
+            .map_err(|e| format!("{}: {e}", t.display()))?;
+        let cm = Some(probe.server.channel_max).filter(|&c| c != 0);
+        limits.0 = limits.0.min(cm.unwrap_or(u16::MAX));
+        limits.1 = limits.1.min(probe.frame_max);
+    }
+    Ok(limits)
 }
 
 /// After the canary was lost: restart the broker if told how, and wait.

@@ -16,7 +16,7 @@ amqp091 fuzz-broker URL [options]: fuzz a broker's frame handling (stateful, bla
 amqp091 fuzz-broker replay DIR URL: send a finding's reproducer again and judge it
 amqp091 fuzz-broker minimize DIR URL: minimise a finding again (rewrites DIR)
 
---duration DUR      run this long (60s; also 500ms, 5m)
+--duration DUR      run this long (60s; also 500ms, 10m)
 --execs N           stop after N executions
 --seed N            PRNG seed (1): the same seed, the same inputs
 --connections K     K fuzz sessions at once (1)
@@ -26,6 +26,11 @@ amqp091 fuzz-broker minimize DIR URL: minimise a finding again (rewrites DIR)
 --rss-growth-mb N   growth past the first reading that is a finding (512)
 --rate N            at most N executions a second (500)
 --hang DUR          time a synchronous request has to be answered (1500ms)
+--compare URL       differential: run every judged input against this broker
+                    too; differing outcome classes are a divergence finding
+--compare-restart-cmd CMD  after the compare broker crashed run CMD, wait for it
+--compare-quiet DUR quiet period ending an execution in differential mode (200ms)
+--minimise-time DUR at most this long minimising one finding (120s)
 --json              JSON events on stdout
 --allow-remote      allow a broker not on this machine (broken frames are sent)
 
@@ -68,7 +73,7 @@ fn parse(args: &[String]) -> Result<(Vec<String>, Config, bool), String> {
     let num = |v: &str| v.parse::<u64>().map_err(|_| format!("bad number {v:?}"));
     for (o, v) in opts {
         match o.as_str() {
-            "--duration" => c.duration = parse_duration(&v)?,
+            "--duration" => c.duration = duration(&v)?,
             "--execs" => c.max_execs = num(&v)?,
             "--seed" => c.seed = num(&v)?,
             "--connections" => c.connections = num(&v)?.clamp(1, 64) as usize,
@@ -77,7 +82,11 @@ fn parse(args: &[String]) -> Result<(Vec<String>, Config, bool), String> {
             "--broker-pid" => c.broker_pid = Some(num(&v)? as u32),
             "--rss-growth-mb" => c.rss_growth_kib = num(&v)? * 1024,
             "--rate" => c.rate = num(&v)?.clamp(1, 100_000) as u32,
-            "--hang" => c.waits.hang = parse_duration(&v)?,
+            "--hang" => c.waits.hang = duration(&v)?,
+            "--compare" => c.compare = Some(Target::parse(&v).map_err(|e| e.to_string())?),
+            "--compare-restart-cmd" => c.compare_restart_cmd = Some(v),
+            "--compare-quiet" => c.compare_quiet = duration(&v)?,
+            "--minimise-time" | "--minimize-time" => c.minimise_time = duration(&v)?,
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -103,12 +112,14 @@ pub fn main(args: &[String]) -> u8 {
         Err(e) => return usage(&e.to_string()),
     };
     rt.block_on(async move {
-        if !allow_remote && !config.target.is_loopback().await {
-            eprintln!(
-                "amqp091 fuzz-broker: {} is not a loopback address; fuzzing another machine's broker needs --allow-remote",
-                config.target.host
-            );
-            return 2;
+        for t in std::iter::once(&config.target).chain(config.compare.iter()) {
+            if !allow_remote && !t.is_loopback().await {
+                eprintln!(
+                    "amqp091 fuzz-broker: {} is not a loopback address; fuzzing another machine's broker needs --allow-remote",
+                    t.host
+                );
+                return 2;
+            }
         }
         match pos.first().map(String::as_str) {
             None => run_campaign(&config).await,
@@ -169,13 +180,13 @@ async fn replay(config: &Config, dir: &std::path::Path) -> u8 {
         Ok(i) => i,
         Err(e) => return usage(&e),
     };
-    let waits = config.waits;
-    let Ok(mut canary) = crate::exec::Canary::open(&config.target, &waits).await else {
-        return usage("cannot connect");
+    let mut watch = match crate::diff::Watch::open(config).await {
+        Ok(w) => w,
+        Err(e) => return usage(&e),
     };
-    let j = crate::oracle::judge(&config.target, &input, &mut canary, &waits).await;
-    if j.canary_lost && config.restart_cmd.is_some() {
-        let _ = crate::campaign::recover_or_fail(config, &waits).await;
+    let j = crate::diff::judge(config, &input, &mut watch).await;
+    if config.restart_cmd.is_some() || config.compare_restart_cmd.is_some() {
+        let _ = watch.restore(config, &j).await;
     }
     match j.verdict {
         Some(v) => {
@@ -218,9 +229,15 @@ async fn minimise(config: &Config, dir: &std::path::Path) -> u8 {
     }
 }
 
-/// For tests: a duration from text.
+/// A duration from text: `500ms`, `60s`, `60` (seconds) or `10m` (minutes).
 pub fn duration(s: &str) -> Result<Duration, String> {
-    parse_duration(s)
+    match s.strip_suffix('m').filter(|n| !n.ends_with('m')) {
+        Some(n) => {
+            let d = parse_duration(n).map_err(|_| format!("bad duration {s:?}"))?;
+            d.checked_mul(60).ok_or(format!("bad duration {s:?}"))
+        }
+        None => parse_duration(s),
+    }
 }
 
 #[cfg(test)]
@@ -229,6 +246,51 @@ mod tests {
     fn a_remote_broker_is_refused_without_allow_remote() {
         let args = vec!["amqp://guest:guest@192.0.2.1:5672/%2f".to_string()];
         assert_eq!(super::main(&args), 2);
+    }
+
+    #[test]
+    fn durations_take_minutes_seconds_and_milliseconds() {
+        use std::time::Duration;
+        assert_eq!(super::duration("10m"), Ok(Duration::from_secs(600)));
+        assert_eq!(super::duration("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(super::duration("500ms"), Ok(Duration::from_millis(500)));
+        assert!(super::duration("m").is_err() && super::duration("-1m").is_err());
+    }
+
+    #[test]
+    fn a_remote_compare_broker_is_refused_without_allow_remote() {
+        let args: Vec<String> = [
+            "amqp://guest:guest@127.0.0.1:1/%2f",
+            "--compare",
+            "amqp://guest:guest@192.0.2.1:5672/%2f",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(super::main(&args), 2);
+    }
+
+    #[test]
+    fn the_compare_options_parse() {
+        let args: Vec<String> = [
+            "amqp://h:5672/%2f",
+            "--compare",
+            "amqp://h:5674/%2f",
+            "--compare-restart-cmd",
+            "true",
+            "--minimise-time",
+            "30s",
+            "--compare-quiet",
+            "500ms",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let (_, c, _) = super::parse(&args).unwrap();
+        assert_eq!(c.compare.map(|t| t.port), Some(5674));
+        assert_eq!(c.compare_restart_cmd.as_deref(), Some("true"));
+        assert_eq!(c.minimise_time, std::time::Duration::from_secs(30));
+        assert_eq!(c.compare_quiet, std::time::Duration::from_millis(500));
     }
 
     #[test]

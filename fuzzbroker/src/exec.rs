@@ -20,6 +20,9 @@ pub struct Waits {
     pub quiet: Duration,
     /// The time a synchronous request has to be answered (the hang oracle).
     pub hang: Duration,
+    /// channel-max and frame-max to ask for in tune-ok (`None`: the
+    /// server's); differential mode asks both brokers for the same.
+    pub tune: Option<(u16, u32)>,
 }
 
 impl Default for Waits {
@@ -28,6 +31,7 @@ impl Default for Waits {
             connect: Duration::from_secs(3),
             quiet: Duration::from_millis(30),
             hang: Duration::from_millis(1500),
+            tune: None,
         }
     }
 }
@@ -87,9 +91,15 @@ fn close_code(frame: &Frame) -> Option<u16> {
     }
 }
 
-/// Opens a connection (the handshake done), the handshake's own limits.
+/// Opens a connection (the handshake done), with the server's limits or
+/// those of `waits.tune`.
 pub async fn connect(target: &Target, waits: &Waits) -> Result<Session, SessionError> {
-    Session::open(target, waits.connect, &HandshakeOptions::default()).await
+    let options = HandshakeOptions {
+        channel_max: waits.tune.map(|t| t.0),
+        frame_max: waits.tune.map(|t| t.1),
+        ..HandshakeOptions::default()
+    };
+    Session::open(target, waits.connect, &options).await
 }
 
 /// Runs `input` on a fresh connection; `Err` when no connection could be made.
@@ -119,9 +129,10 @@ pub async fn run(target: &Target, input: &Input, waits: &Waits) -> Result<Outcom
         // Until something arrives, a request that needs an answer gets the
         // whole hang timeout; afterwards a quiet period ends the execution.
         // A channel closed by the broker drops what follows on it: no wait.
+        // A defect whose close code is known waits for a close.
         let closed = out.states.iter().any(|s| s.contains("close"));
         let waiting = (input.wants_reply() && replies < requests && !closed)
-            || (out.states.is_empty() && input.expected_code().is_some());
+            || (input.expected_code().is_some() && !closed);
         let wait = if waiting {
             waits.hang.saturating_sub(started.elapsed())
         } else {

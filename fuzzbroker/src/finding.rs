@@ -7,10 +7,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::campaign::{recover_or_fail, Config};
-use crate::exec::Canary;
+use crate::campaign::Config;
+use crate::diff::{self, Watch};
 use crate::model::{Input, Step};
-use crate::oracle::{self, Oracle, Verdict};
+use crate::oracle::{Oracle, Verdict};
 
 /// A finding.
 #[derive(Debug, Clone)]
@@ -55,24 +55,22 @@ impl Finding {
     }
 }
 
-/// Runs `input` once more; the verdict, the canary (opened again if lost).
+/// Runs `input` once more; the verdict, the canaries (opened again if lost).
 pub async fn reproduce(
     config: &Config,
     input: &Input,
-    mut canary: Canary,
-) -> Result<(Canary, Option<Verdict>), String> {
-    let j = oracle::judge(&config.target, input, &mut canary, &config.waits).await;
-    if j.canary_lost {
-        canary = recover_or_fail(config, &config.waits).await?;
-    }
-    Ok((canary, j.verdict))
+    mut watch: Watch,
+) -> Result<(Watch, Option<Verdict>), String> {
+    let j = diff::judge(config, input, &mut watch).await;
+    watch.restore(config, &j).await?;
+    Ok((watch, j.verdict))
 }
 
 struct Minimiser<'a> {
     config: &'a Config,
     oracle: Oracle,
     observed: String,
-    canary: Option<Canary>,
+    watch: Option<Watch>,
     tests: usize,
     deadline: Instant,
 }
@@ -84,9 +82,9 @@ impl Minimiser<'_> {
 
     async fn fires(&mut self, input: &Input) -> Result<bool, String> {
         self.tests += 1;
-        let canary = self.canary.take().expect("a canary");
-        let (c, v) = reproduce(self.config, input, canary).await?;
-        self.canary = Some(c);
+        let watch = self.watch.take().expect("the canaries");
+        let (w, v) = reproduce(self.config, input, watch).await?;
+        self.watch = Some(w);
         Ok(v.is_some_and(|v| {
             v.oracle == self.oracle && (v.oracle == Oracle::Crash || v.observed == self.observed)
         }))
@@ -158,25 +156,25 @@ pub async fn confirm(
     config: &Config,
     input: &Input,
     verdict: &Verdict,
-    canary: Canary,
+    watch: Watch,
     found_after: Duration,
-) -> Result<(Canary, Option<Finding>), String> {
-    let (canary, again) = reproduce(config, input, canary).await?;
+) -> Result<(Watch, Option<Finding>), String> {
+    let (watch, again) = reproduce(config, input, watch).await?;
     if again.is_none_or(|v| v.oracle != verdict.oracle) {
-        return Ok((canary, None));
+        return Ok((watch, None));
     }
     let mut m = Minimiser {
         config,
         oracle: verdict.oracle,
         observed: verdict.observed.clone(),
-        canary: Some(canary),
+        watch: Some(watch),
         tests: 0,
-        deadline: Instant::now() + Duration::from_secs(120),
+        deadline: Instant::now() + config.minimise_time,
     };
     let small = m.steps(input.clone()).await?;
     let small = m.bytes(small).await?;
-    let canary = m.canary.take().expect("a canary");
-    let (canary, last) = reproduce(config, &small, canary).await?;
+    let watch = m.watch.take().expect("the canaries");
+    let (watch, last) = reproduce(config, &small, watch).await?;
     let original_steps = input.steps.len();
     let (input, verdict) = match last {
         Some(v) if v.oracle == verdict.oracle => (small, v),
@@ -184,7 +182,7 @@ pub async fn confirm(
     };
     let mut f = Finding::new(input, verdict, found_after, config.seed);
     f.original_steps = original_steps;
-    Ok((canary, Some(f)))
+    Ok((watch, Some(f)))
 }
 
 /// Writes `DIR/finding-N/`.
@@ -211,12 +209,30 @@ pub fn write(dir: &Path, f: &Finding, config: &Config) -> std::io::Result<()> {
             )
         })
         .collect();
+    let (compared, replay_compare) = match &config.compare {
+        Some(c) => (
+            format!("- Compared with: {} (differential mode)\n", c.display()),
+            format!(" --compare {}", c.display()),
+        ),
+        None => (String::new(), String::new()),
+    };
+    let who = if f.verdict.oracle == Oracle::Divergence {
+        let lines: Vec<String> = f
+            .verdict
+            .observed
+            .split("; ")
+            .map(|l| format!("- {l}"))
+            .collect();
+        format!("## Which broker did what\n\n{}\n\n", lines.join("\n"))
+    } else {
+        String::new()
+    };
     let readme = format!(
         "# Finding {n}: {oracle}\n\n\
-         - Broker: {target}\n- Oracle: {oracle}\n- Expected: {exp}\n- Observed: {obs}\n\
+         - Broker: {target}\n{compared}- Oracle: {oracle}\n- Expected: {exp}\n- Observed: {obs}\n\
          - Response state: {state}\n- Found after: {t:.1} s (seed {seed})\n\
          - Reproducer: {k} step(s), {b} bytes after the handshake (minimised from {o} steps)\n\n\
-         ## Steps\n\n{frames}\n\n## Replay\n\n    amqp091 fuzz-broker replay {dir} {url}\n",
+         {who}## Steps\n\n{frames}\n\n## Replay\n\n    amqp091 fuzz-broker replay {dir} {url}{replay_compare}\n",
         n = f.number,
         oracle = f.verdict.oracle.name(),
         target = config.target.display(),
@@ -246,11 +262,9 @@ pub fn read(dir: &Path) -> Result<Input, String> {
 /// Minimises a written finding again (its oracle from repro.json).
 pub async fn minimise_dir(config: &Config, dir: &Path) -> Result<Option<Finding>, String> {
     let input = read(dir)?;
-    let canary = Canary::open(&config.target, &config.waits)
-        .await
-        .map_err(|e| e.to_string())?;
-    let (canary, v) = reproduce(config, &input, canary).await?;
+    let watch = Watch::open(config).await?;
+    let (watch, v) = reproduce(config, &input, watch).await?;
     let Some(v) = v else { return Ok(None) };
-    let (_, f) = confirm(config, &input, &v, canary, Duration::ZERO).await?;
+    let (_, f) = confirm(config, &input, &v, watch, Duration::ZERO).await?;
     Ok(f)
 }

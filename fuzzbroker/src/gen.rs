@@ -171,6 +171,12 @@ pub fn next_steps(model: &Model, rng: &mut Rng) -> Vec<Step> {
             vec![s]
         }
         5 => {
+            // A rule of the spec whose reply code is known, broken.
+            if rng.one_in(3) {
+                if let Some(s) = crate::rules::step(model, rng) {
+                    return vec![s];
+                }
+            }
             // Wrong state: an unopened channel, above channel-max, a second open.
             let m = info(useful(rng));
             let (chan, code, kind) = match rng.below(3) {

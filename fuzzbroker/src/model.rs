@@ -83,13 +83,20 @@ impl Input {
         }
         let last = self.steps.last()?;
         let defects = self.steps.iter().filter(|s| s.defective).count();
+        if defects == 0 {
+            return self.left_on_unopened_channel().then_some(504);
+        }
         if defects != 1 || !last.defective {
             return None;
         }
         // The state the expectation assumed must still hold (the minimiser
-        // removes steps before it).
+        // and the mutations remove steps before it): no earlier method on a
+        // channel not open then (a defect not marked as one).
         let channel = u16::from_be_bytes([*last.bytes.get(1)?, *last.bytes.get(2)?]);
         let prior = &self.steps[..self.steps.len() - 1];
+        if !methods_on_open_channels(prior) {
+            return None;
+        }
         let open = Model::after(prior, u16::MAX, u32::MAX)
             .open
             .contains(&channel);
@@ -97,18 +104,44 @@ impl Input {
             !open
         } else if last.kind.starts_with("second channel.open") {
             open
+        } else if let Some(rule) = crate::rules::of_kind(&last.kind) {
+            crate::rules::holds(rule, prior, channel)
         } else {
             true
         };
         last.expect_code.filter(|_| holds)
     }
 
-    /// Whether the broker must answer: every step is well formed and one is
-    /// a synchronous request.
+    /// Whether the last step is one valid method, not channel.open, on a
+    /// low channel (below every broker's channel-max here: at most 255)
+    /// never opened, after sound steps: the minimiser removed its
+    /// channel.open, and the spec's answer is the 504 CHANNEL_ERROR.
+    fn left_on_unopened_channel(&self) -> bool {
+        let Some((last, prior)) = self.steps.split_last() else {
+            return false;
+        };
+        let mut buf = BytesMut::from(&last.bytes[..]);
+        let mut dec = FrameDecoder::new(0);
+        let frame = dec.decode(&mut buf).ok().flatten();
+        let Some(Ok(Frame::Method { channel, method })) = frame.map(Frame::from_raw) else {
+            return false;
+        };
+        let open = Model::after(prior, u16::MAX, u32::MAX).open;
+        buf.is_empty()
+            && (1..=255).contains(&channel)
+            && !matches!(method, Method::ChannelOpen(_))
+            && !open.contains(&channel)
+            && methods_on_open_channels(prior)
+    }
+
+    /// Whether the broker must answer: every step is well formed, one is a
+    /// synchronous request, and every method is on a channel open then (a
+    /// request on a channel never opened is a defect, not a hang).
     pub fn wants_reply(&self) -> bool {
         self.steps.iter().any(|s| s.wants_reply)
             && self.steps.iter().all(|s| !s.defective)
             && self.whole_frames()
+            && methods_on_open_channels(&self.steps)
     }
 
     /// The kind of the last step's frame (part of a finding's signature):
@@ -187,6 +220,47 @@ impl Input {
         }
         Some(Input { steps })
     }
+}
+
+/// Whether every method in `steps` other than channel.open is on channel 0
+/// or on a channel open at that point, every channel.open on one that is
+/// not, and every basic.publish followed by its header and as many body
+/// octets as the header declares, before the next method and the end (a
+/// method where content is due is a 505 the spec gives).
+fn methods_on_open_channels(steps: &[Step]) -> bool {
+    let mut m = Model::new(u16::MAX, u32::MAX);
+    // Content due: none, a header, or this many body octets.
+    let mut due: Option<Option<u64>> = None;
+    for s in steps {
+        let mut buf = BytesMut::from(&s.bytes[..]);
+        let mut dec = FrameDecoder::new(0);
+        while let Ok(Some(raw)) = dec.decode(&mut buf) {
+            match (Frame::from_raw(raw), due) {
+                (Ok(Frame::Header { header, .. }), Some(None)) => {
+                    due = Some(Some(header.body_size)).filter(|_| header.body_size > 0);
+                }
+                (Ok(Frame::Body { payload, .. }), Some(Some(left))) => {
+                    let left = left.saturating_sub(payload.len() as u64);
+                    due = Some(Some(left)).filter(|_| left > 0);
+                }
+                (Ok(Frame::Method { channel, method }), None) => {
+                    let opens = matches!(method, Method::ChannelOpen(_));
+                    if channel != 0 && opens == m.open.contains(&channel) {
+                        return false;
+                    }
+                    if matches!(method, Method::BasicPublish(_)) {
+                        due = Some(None);
+                    }
+                    m.apply(channel, &method);
+                }
+                (Ok(Frame::Heartbeat { .. }), _) => {}
+                // Content out of place, or a method where content is due.
+                _ => return false,
+            }
+        }
+    }
+    // Content still due: whatever follows is out of place.
+    due.is_none()
 }
 
 /// The frames in `bytes`, as text (what does not decode is said so).
@@ -329,5 +403,98 @@ impl Model {
 fn push_new(v: &mut Vec<String>, s: String) {
     if !v.contains(&s) {
         v.push(s);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use amqp091_codec::method::{BasicQos, ChannelOpen};
+    use amqp091_codec::{Frame, Method};
+    use bytes::BytesMut;
+
+    use super::{Input, Step};
+
+    fn method(channel: u16, method: Method) -> Vec<u8> {
+        let mut buf = BytesMut::new();
+        Frame::Method { channel, method }.encode(&mut buf);
+        buf.to_vec()
+    }
+
+    fn bad_frame_end(mut bytes: Vec<u8>) -> Step {
+        let n = bytes.len();
+        bytes[n - 1] = 0;
+        Step::defect(bytes, "bad frame-end", Some(501))
+    }
+
+    #[test]
+    fn an_expected_code_needs_earlier_methods_on_open_channels() {
+        let qos = || method(1, BasicQos::default().into());
+        let open = Step::valid(method(1, ChannelOpen::default().into()), "open", true);
+        let on_open = Input {
+            steps: vec![open, Step::valid(qos(), "qos", true), bad_frame_end(qos())],
+        };
+        assert_eq!(on_open.expected_code(), Some(501));
+        // The same steps without channel.open: the qos is a defect too.
+        let unopened = Input {
+            steps: on_open.steps[1..].to_vec(),
+        };
+        assert_eq!(unopened.expected_code(), None);
+    }
+
+    #[test]
+    fn a_publish_without_its_content_voids_a_later_expected_code() {
+        use amqp091_codec::method::BasicPublish;
+        let open = Step::valid(method(1, ChannelOpen::default().into()), "open", true);
+        let publish = Step::valid(method(1, BasicPublish::default().into()), "publish", false);
+        let second = Step::defect(
+            method(1, ChannelOpen::default().into()),
+            "second channel.open",
+            Some(504),
+        );
+        let sound = Input {
+            steps: vec![open.clone(), second.clone()],
+        };
+        assert_eq!(sound.expected_code(), Some(504));
+        // The broker waits for a content header: a method is a 505 first.
+        let no_content = Input {
+            steps: vec![open, publish, second],
+        };
+        assert_eq!(no_content.expected_code(), None);
+    }
+
+    #[test]
+    fn a_valid_method_left_on_a_channel_never_opened_expects_504() {
+        let qos = Step::valid(method(1, BasicQos::default().into()), "qos", true);
+        let alone = Input {
+            steps: vec![qos.clone()],
+        };
+        assert_eq!(alone.expected_code(), Some(504));
+        let open = Step::valid(method(1, ChannelOpen::default().into()), "open", true);
+        let opened = Input {
+            steps: vec![open, qos.clone()],
+        };
+        assert_eq!(opened.expected_code(), None);
+        let high = Input {
+            steps: vec![Step::valid(
+                method(300, BasicQos::default().into()),
+                "qos",
+                true,
+            )],
+        };
+        assert_eq!(high.expected_code(), None, "maybe above channel-max");
+    }
+
+    #[test]
+    fn a_request_on_a_channel_never_opened_wants_no_reply() {
+        let qos = Step::valid(method(1, BasicQos::default().into()), "qos", true);
+        let open = Step::valid(method(1, ChannelOpen::default().into()), "open", true);
+        let alone = Input {
+            steps: vec![qos.clone()],
+        };
+        assert!(!alone.wants_reply());
+        let opened = Input {
+            steps: vec![open, qos],
+        };
+        assert!(opened.wants_reply());
     }
 }

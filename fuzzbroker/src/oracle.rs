@@ -23,6 +23,9 @@ pub enum Oracle {
     Interference,
     /// The broker's resident memory grew past the bound.
     ResourceGrowth,
+    /// Differential mode: the two brokers' outcome classes differ on the
+    /// same input ([`crate::diff`]).
+    Divergence,
 }
 
 impl Oracle {
@@ -34,6 +37,7 @@ impl Oracle {
             Oracle::WrongCode => "wrong-code",
             Oracle::Interference => "interference",
             Oracle::ResourceGrowth => "resource-growth",
+            Oracle::Divergence => "divergence",
         }
     }
 }
@@ -61,6 +65,8 @@ pub struct Judged {
     pub verdict: Option<Verdict>,
     /// The canary must be opened again.
     pub canary_lost: bool,
+    /// Differential mode: the compare broker's canary must be opened again.
+    pub compare_lost: bool,
 }
 
 fn verdict(oracle: Oracle, expected: &str, observed: String, state: String) -> Option<Verdict> {
@@ -115,28 +121,74 @@ pub async fn judge(target: &Target, input: &Input, canary: &mut Canary, waits: &
                 format!("nothing within {} ms", waits.hang.as_millis()),
                 last,
             ),
-            // A channel closed by the broker before makes the model wrong:
-            // no verdict then. The codes expected are connection exceptions.
-            Some(o) if o.states.iter().any(|s| s.starts_with("channel.close")) => None,
-            Some(o) => match input.expected_code() {
-                Some(code) if connection_close(o) != Some(code) => verdict(
-                    Oracle::WrongCode,
-                    &format!("connection.close with reply code {code}"),
-                    match connection_close(o) {
-                        Some(c) => format!("connection.close with reply code {c}"),
-                        None => format!("no connection.close (states: {})", o.states.join(" ")),
-                    },
-                    last,
-                ),
-                _ => None,
-            },
+            Some(o) => wrong_code(input, o, last),
         },
     };
     Judged {
         outcome,
         verdict: v,
         canary_lost: lost,
+        compare_lost: false,
     }
+}
+
+/// The wrong-code oracle: the last step is the only defect and its close
+/// code is known (the framing rules, or a rule of [`crate::rules`]), and
+/// the broker closed otherwise, or not at all.
+///
+/// A connection exception is judged unless a channel was closed first (the
+/// model was wrong then). A channel exception (a rule's `channel_error`) is
+/// judged when nothing was closed, or when the first close came after a
+/// reply to every earlier step (so it answers the rule's step).
+pub fn wrong_code(input: &Input, o: &Outcome, last: String) -> Option<Verdict> {
+    let code = input.expected_code()?;
+    let rule = input
+        .steps
+        .last()
+        .and_then(|s| crate::rules::of_kind(&s.kind));
+    let Some(rule) = rule.filter(|r| r.channel_error) else {
+        if o.states.iter().any(|s| s.starts_with("channel.close")) {
+            return None;
+        }
+        return match connection_close(o) {
+            Some(c) if c == code => None,
+            Some(c) => verdict(
+                Oracle::WrongCode,
+                &format!("connection.close with reply code {code}"),
+                format!("connection.close with reply code {c}"),
+                last,
+            ),
+            None => verdict(
+                Oracle::WrongCode,
+                &format!("connection.close with reply code {code}"),
+                format!("no connection.close (states: {})", o.states.join(" ")),
+                last,
+            ),
+        };
+    };
+    let expected = format!("channel.close with reply code {code} ({})", rule.name);
+    let at = o.states.iter().position(|s| s.contains(".close:"));
+    let Some(at) = at else {
+        let states = o.states.join(" ");
+        return verdict(
+            Oracle::WrongCode,
+            &expected,
+            format!("no close (states: {states})"),
+            last,
+        );
+    };
+    if o.states[at] == format!("channel.close:{code}") {
+        return None;
+    }
+    let prior = &input.steps[..input.steps.len() - 1];
+    let replies = o.states[..at].iter().filter(|s| s.ends_with("-ok")).count();
+    let answered = prior.iter().all(|s| s.wants_reply) && replies >= prior.len();
+    answered.then(|| Verdict {
+        oracle: Oracle::WrongCode,
+        expected,
+        observed: o.states[at].replacen(':', " with reply code ", 1),
+        state: last,
+    })
 }
 
 fn connection_close(o: &Outcome) -> Option<u16> {

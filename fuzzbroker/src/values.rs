@@ -2,10 +2,12 @@
 //! ([`amqp091_codec::spec_info::METHODS`]): plausible values taken from the session model,
 //! or boundary values (empty and 255-octet short strings, long strings
 //! longer than the frame, tables with every tag, invalid tags, deep nesting,
-//! extreme numbers).
+//! extreme numbers), or values drawn from the codec's proptest strategies
+//! ([`crate::drawn`]).
 
 use amqp091_codec::spec_info::{ArgType, FieldInfo, MethodInfo};
 
+use crate::drawn::Drawn;
 use crate::model::Model;
 use crate::rng::Rng;
 
@@ -123,14 +125,44 @@ fn plausible_shortstr(field: &FieldInfo, model: &Model, rng: &mut Rng) -> Vec<u8
     out
 }
 
+/// Whether a drawn value may go in `field`: not names of queues and
+/// exchanges (the broker would keep every one: growth without bound).
+fn drawable(field: &FieldInfo) -> bool {
+    !matches!(field.domain, "queue-name" | "exchange-name")
+}
+
+/// A value drawn from the codec's strategies for a field of type `ty`
+/// (none for a bit: bits are packed with their neighbours, never drawn).
+fn drawn_value(ty: ArgType, drawn: &mut Drawn) -> Vec<u8> {
+    match ty {
+        ArgType::Bit => Vec::new(),
+        ArgType::Octet => drawn.octets(1),
+        ArgType::Short => drawn.octets(2),
+        ArgType::Long => drawn.octets(4),
+        ArgType::LongLong | ArgType::Timestamp => drawn.octets(8),
+        ArgType::ShortStr => drawn.short_str(),
+        ArgType::LongStr => drawn.long_str(),
+        ArgType::Table => drawn.table(),
+    }
+}
+
 /// Writes the arguments of `info`; with `boundary`, each field has one
-/// chance in three of a boundary value. `no-wait` is off unless the field
-/// takes a boundary value (so that a synchronous request is answered).
+/// chance in three of a boundary value, and otherwise one in three of a
+/// value drawn from the codec's strategies (seeded from `rng`). `no-wait`
+/// is off unless the field takes a boundary value (so that a synchronous
+/// request is answered).
 pub fn encode_args(info: &MethodInfo, model: &Model, rng: &mut Rng, boundary: bool) -> Vec<u8> {
     let mut out = Vec::new();
     let mut bits: Option<(usize, u8)> = None;
+    let mut drawn = boundary.then(|| Drawn::new(rng.next_u64()));
     for field in info.fields {
         let edge = boundary && rng.one_in(3);
+        let draw = boundary && !edge && field.ty != ArgType::Bit && drawable(field);
+        if let (true, Some(d)) = (draw && rng.one_in(3), drawn.as_mut()) {
+            bits = None;
+            out.extend(drawn_value(field.ty, d));
+            continue;
+        }
         if field.ty == ArgType::Bit {
             let (at, n) = match bits {
                 Some((at, n)) if n < 8 => (at, n),
@@ -198,4 +230,43 @@ pub fn encode_args(info: &MethodInfo, model: &Model, rng: &mut Rng, boundary: bo
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use amqp091_codec::spec_info::METHODS;
+    use amqp091_codec::Method;
+
+    use super::encode_args;
+    use crate::model::Model;
+    use crate::rng::Rng;
+
+    #[test]
+    fn boundary_arguments_include_values_drawn_from_the_codec_strategies() {
+        let info = METHODS
+            .iter()
+            .find(|m| m.full_name == "basic.consume")
+            .expect("basic.consume in the spec");
+        let model = Model::new(2047, 131_072);
+        let fixed: BTreeSet<Vec<u8>> = ["", "amq.fz", "fz-c0", "fz-c1", "fz-c2", "fz-c3"]
+            .iter()
+            .map(|s| s.as_bytes().to_vec())
+            .chain([vec![b'a'; 255], vec![0xff, 0xfe, 0]])
+            .collect();
+        let mut rng = Rng::new(3);
+        let mut drawn = BTreeSet::new();
+        for _ in 0..300 {
+            let mut payload = vec![0, 60, 0, 20];
+            payload.extend(encode_args(info, &model, &mut rng, true));
+            if let Ok(Method::BasicConsume(c)) = Method::decode(payload.into()) {
+                let tag = c.consumer_tag.as_bytes().to_vec();
+                if !fixed.contains(&tag) {
+                    drawn.insert(tag);
+                }
+            }
+        }
+        assert!(drawn.len() > 10, "few consumer tags drawn: {drawn:?}");
+    }
 }

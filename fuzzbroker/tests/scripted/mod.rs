@@ -1,5 +1,6 @@
 //! A scripted broker on 127.0.0.1 (std threads, the codec) that answers the
-//! common synchronous methods, with one planted defect per oracle.
+//! common synchronous methods and keeps the spec's rules the fuzzer knows
+//! codes for (`rules.rs`), with one planted defect per oracle.
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -11,6 +12,8 @@ use amqp091_codec::{Frame, FrameDecoder, LongStr, Method, ProtocolHeader};
 use bytes::BytesMut;
 
 /// The defect planted.
+// Each test binary (planted, differential) plants some of them only.
+#[allow(dead_code)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Defect {
     /// Every connection drops on a method frame of more than 1000 payload octets.
@@ -21,6 +24,11 @@ pub enum Defect {
     WrongCode,
     /// An exclusive basic.consume closes channel 1 of every other connection.
     Interference,
+    /// channel.flow is not implemented: the connection is closed with 540
+    /// (sound in itself; a divergence from a broker that answers it).
+    FlowNotImplemented,
+    /// None: the broker as scripted.
+    Sound,
 }
 
 type Conns = Arc<Mutex<Vec<TcpStream>>>;
@@ -94,6 +102,7 @@ impl Reader {
 
 fn reply(method: &Method, channel: u16, qos_on: &mut Vec<u16>, defect: Defect) -> Option<Method> {
     Some(match method {
+        Method::ChannelFlow(_) if defect == Defect::FlowNotImplemented => return None,
         Method::ChannelFlow(f) => ChannelFlowOk { active: f.active }.into(),
         Method::ExchangeDeclare(_) => ExchangeDeclareOk::default().into(),
         Method::ExchangeDelete(_) => ExchangeDeleteOk::default().into(),
@@ -132,6 +141,27 @@ fn reply(method: &Method, channel: u16, qos_on: &mut Vec<u16>, defect: Defect) -
     })
 }
 
+/// The channel exception a method causes: a reserved name declared (403),
+/// an ack when nothing was ever delivered (406; nothing ever is), commit or
+/// rollback on a channel not transactional (406).
+fn channel_error(m: &Method, channel: u16, tx: &mut Vec<u16>) -> Option<u16> {
+    match m {
+        Method::TxSelect(_) => {
+            tx.push(channel);
+            None
+        }
+        Method::TxCommit(_) | Method::TxRollback(_) if !tx.contains(&channel) => Some(406),
+        Method::ExchangeDeclare(x) if !x.passive && x.exchange.as_bytes().starts_with(b"amq.") => {
+            Some(403)
+        }
+        Method::QueueDeclare(q) if !q.passive && q.queue.as_bytes().starts_with(b"amq.") => {
+            Some(403)
+        }
+        Method::BasicAck(a) if a.delivery_tag != 0 || !a.multiple => Some(406),
+        _ => None,
+    }
+}
+
 fn serve(mut s: TcpStream, defect: Defect, conns: Conns) -> std::io::Result<()> {
     let mut header = [0u8; 8];
     s.read_exact(&mut header)?;
@@ -162,6 +192,7 @@ fn serve(mut s: TcpStream, defect: Defect, conns: Conns) -> std::io::Result<()> 
     send(&mut s, 0, ConnectionOpenOk::default().into())?;
     let mut open: Vec<u16> = Vec::new();
     let mut qos_on: Vec<u16> = Vec::new();
+    let mut tx: Vec<u16> = Vec::new();
     loop {
         let (channel, method) = match r.frame(&mut s)? {
             Err(why) if why == "long" && defect == Defect::Crash => {
@@ -186,6 +217,15 @@ fn serve(mut s: TcpStream, defect: Defect, conns: Conns) -> std::io::Result<()> 
                 504
             };
             return close(&mut s, code);
+        }
+        if let Some(reply_code) = channel_error(&method, channel, &mut tx) {
+            open.retain(|c| *c != channel);
+            let cc = ChannelClose {
+                reply_code,
+                ..Default::default()
+            };
+            send(&mut s, channel, cc.into())?;
+            continue;
         }
         match &method {
             Method::ChannelOpen(_) if open.contains(&channel) => return close(&mut s, 504),
