@@ -4,6 +4,11 @@
 //! runs (`rabbitmqctl close_all_connections x`, or restart the broker) and
 //! watch it come back with the same channel and consumer.
 //!
+//! Its queue is exclusive and server-named, as a pub/sub subscriber's: it
+//! goes with the connection, and so do the messages it held (a new one
+//! takes its place on recovery). For nothing to be lost, use a durable
+//! queue and persistent messages (tests/recovery_faults.rs counts them).
+//!
 //! ```sh
 //! cargo run --example recovery                 # 20 messages, one every 250 ms
 //! AMQP_URL=amqp://guest:guest@localhost:5672/%2f,amqp://localhost:5673 cargo run --example recovery
