@@ -93,6 +93,7 @@ async fn a_broker_restart_is_recovered_with_durable_queues_and_no_acked_message_
         let tag = take(d, &mut seen);
         consuming.basic_ack(tag, false).await.unwrap();
     }
+    let mut events = conn.recovery_events();
     let stopped = Instant::now();
     tokio::task::spawn_blocking(|| broker("stop"))
         .await
@@ -108,6 +109,10 @@ async fn a_broker_restart_is_recovered_with_durable_queues_and_no_acked_message_
     })
     .await;
     let recovered_in = stopped.elapsed();
+    let mut seen_events = Vec::new();
+    while let Ok(e) = events.try_recv() {
+        seen_events.push(format!("{e:?}"));
+    }
     for i in BEFORE..BEFORE + AFTER {
         let c = ch
             .basic_publish(
@@ -119,8 +124,14 @@ async fn a_broker_restart_is_recovered_with_durable_queues_and_no_acked_message_
             )
             .await
             .unwrap();
-        if matches!(within("confirm", c).await, Ok(Confirm::Ack)) {
-            acked.push(i);
+        match tokio::time::timeout(Duration::from_secs(30), c).await {
+            Ok(Ok(Confirm::Ack)) => acked.push(i),
+            Ok(other) => panic!("publish {i} after the restart: {other:?}"),
+            Err(_) => panic!(
+                "publish {i} after the restart: no confirm in 30 s; state {:?}, channel open {}, recovery: {seen_events:#?}",
+                conn.state(),
+                ch.is_open()
+            ),
         }
     }
     // The consumer came back by itself: every acked message arrives.

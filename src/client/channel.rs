@@ -387,7 +387,12 @@ impl Channel {
                     .consume(self.id, method, options.capacity, super::driver::now())?;
             let (tx, rx) = mpsc::channel(started.capacity);
             // Routed before the request goes out: deliveries may follow consume-ok at once.
-            let route = Route::new(tx, end.clone(), shared.released.clone());
+            let route = Route::new(
+                tx,
+                end.clone(),
+                shared.released.clone(),
+                started.pauses_reading,
+            );
             inner
                 .routes
                 .entry(self.id)

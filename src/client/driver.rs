@@ -162,8 +162,8 @@ async fn read_loop(shared: Arc<Shared>, mut rd: ReadHalf<BoxedStream>, lost: wat
         let (deadline, overflow, paused, backlog) = {
             let mut inner = shared.lock();
             inner.core.release_deliveries(shared.released.take());
-            let overflow = inner.overflowing();
-            let paused = overflow.is_some() || !inner.core.wants_input();
+            let (overflow, pauses) = inner.overflowing();
+            let paused = pauses || !inner.core.wants_input();
             if shared.released.reader_waits(paused) {
                 continue; // room came back while we looked
             }

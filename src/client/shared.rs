@@ -82,6 +82,8 @@ pub(crate) struct Route {
     /// at most one read's worth of frames end up here.
     overflow: VecDeque<Delivery>,
     released: Arc<Released>,
+    /// Whether its overflow stops the reader ([`proto::ConsumerStarted::pauses_reading`]).
+    pauses_reading: bool,
 }
 
 impl Route {
@@ -89,12 +91,14 @@ impl Route {
         tx: mpsc::Sender<Delivery>,
         end: Arc<Mutex<Option<ConsumerEnd>>>,
         released: Arc<Released>,
+        pauses_reading: bool,
     ) -> Self {
         Route {
             tx,
             end,
             overflow: VecDeque::new(),
             released,
+            pauses_reading,
         }
     }
 
@@ -457,15 +461,19 @@ impl Inner {
         }
     }
 
-    /// Whether some consumer has deliveries waiting for room (the reader
-    /// then does not read), and the queue of the first such consumer.
-    pub(crate) fn overflowing(&self) -> Option<mpsc::Sender<Delivery>> {
-        self.routes
+    /// The queue of the first consumer with deliveries waiting for room
+    /// (the reader waits for room there), and whether such a consumer
+    /// stops the reader (a `no-ack` one: see [`proto::ConsumerStarted::pauses_reading`]).
+    pub(crate) fn overflowing(&self) -> (Option<mpsc::Sender<Delivery>>, bool) {
+        let mut routes = self
+            .routes
             .values()
             .flat_map(|routes| routes.values())
             .chain(self.draining.iter())
-            .find(|r| !r.overflow.is_empty())
-            .map(|r| r.tx.clone())
+            .filter(|r| !r.overflow.is_empty());
+        let first = routes.next();
+        let pauses = first.is_some_and(|r| r.pauses_reading) || routes.any(|r| r.pauses_reading);
+        (first.map(|r| r.tx.clone()), pauses)
     }
 
     /// There is room in some queue again: move overflow along.

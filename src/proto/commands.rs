@@ -92,6 +92,14 @@ pub struct ConsumerStarted {
     pub consumer_tag: ShortStr,
     /// How many deliveries the front end must be ready to buffer for it.
     pub capacity: usize,
+    /// Whether deliveries that do not fit its buffer must stop the front
+    /// end reading the socket: only for a `no-ack` consumer. One that
+    /// acknowledges is bounded by its prefetch count per connection, so
+    /// what does not fit (the deliveries of a connection that recovery
+    /// replaced, still unread, plus the new connection's prefetch) is
+    /// bounded too, and the delivery buffer bounds the bytes: reading goes
+    /// on, so replies and confirms are never stuck behind it.
+    pub pauses_reading: bool,
     /// The request `consume-ok` completes (`None` with no-wait).
     pub request: Option<RequestId>,
 }
@@ -486,10 +494,12 @@ impl Connection {
         }
         self.next_consumer_tag += 1;
         let consumer_tag = method.consumer_tag.clone();
+        let method_no_ack = method.no_ack;
         encode_method(&mut self.out, channel, &method);
         Ok(ConsumerStarted {
             consumer_tag,
             capacity: plan.capacity,
+            pauses_reading: method_no_ack,
             request,
         })
     }

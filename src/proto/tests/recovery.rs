@@ -816,3 +816,60 @@ fn a_restore_step_the_broker_does_not_answer_gives_the_transport_up_and_tries_ag
     );
     assert!(h.conn.has_consumer(ch, "c1"));
 }
+
+#[test]
+fn after_a_server_shutdown_close_the_confirms_of_a_restored_channel_go_on() {
+    let mut h = Harness::recovering();
+    h.connect();
+    let ch = h.open_channel();
+    h.request_ok(ch, ConfirmSelect { nowait: false }, ConfirmSelectOk {});
+    for seq in 1..=300 {
+        assert_eq!(h.publish(ch).unwrap(), Some(seq));
+    }
+    h.sent();
+    h.feed(&[m(
+        ch,
+        BasicAck {
+            delivery_tag: 300,
+            multiple: true,
+        },
+    )]);
+    h.events();
+    h.feed(&[m(
+        0,
+        ConnectionClose {
+            reply_code: 320,
+            reply_text: "shutdown".into(),
+            class_id: 0,
+            method_id: 0,
+        },
+    )]);
+    h.events();
+    h.conn
+        .transport_failed(Error::io(std::io::Error::other("refused"), None), h.now);
+    h.reconnect();
+    h.serve();
+    let rec = recovery_events(&h.events());
+    assert!(
+        matches!(rec.last(), Some(RecoveryEvent::Recovered { .. })),
+        "{rec:?}"
+    );
+    assert_eq!(h.publish(ch).unwrap(), Some(301));
+    let sent = h.sent_methods();
+    assert!(
+        matches!(sent.as_slice(), [Method::BasicPublish(_)]),
+        "{sent:?}"
+    );
+    h.feed(&[m(
+        ch,
+        BasicAck {
+            delivery_tag: 1,
+            multiple: false,
+        },
+    )]);
+    let ev = h.events();
+    assert!(
+        matches!(ev.as_slice(), [Event::Confirmed { tags, ack: true, .. }] if *tags == (301..=301)),
+        "{ev:?}"
+    );
+}
