@@ -351,3 +351,79 @@ async fn dropping_the_last_handle_while_recovering_stops_the_recovery() {
     assert_eq!(proxy.accepted(), tried + 1);
     other.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_full_consumer_holding_the_lost_connections_deliveries_does_not_stop_confirms() {
+    // The consumer's queue (its prefetch, 5) is full of deliveries of the
+    // old connection when the new one sends its own prefetch window: a
+    // confirm must still get through while the application reads nothing.
+    let proxy = proxy().await;
+    let conn = connect(&proxy, 5).await;
+    let ch = conn.open_channel().await.unwrap();
+    let queue = unique("amqp091.recovery.full");
+    let durable = QueueDeclareOptions {
+        durable: true,
+        ..Default::default()
+    };
+    ch.queue_declare(&queue, durable, FieldTable::new())
+        .await
+        .unwrap();
+    ch.confirm_select(NoWait::default()).await.unwrap();
+    let consuming = conn.open_channel().await.unwrap();
+    consuming.basic_qos(5, Default::default()).await.unwrap();
+    let mut consumer = consuming
+        .basic_consume(&queue, BasicConsumeOptions::default(), FieldTable::new())
+        .await
+        .unwrap();
+    let props = BasicProperties::default().persistent();
+    for i in 0..10u32 {
+        let c = ch
+            .basic_publish(
+                "",
+                &queue,
+                Default::default(),
+                &props,
+                i.to_string().as_bytes(),
+            )
+            .await
+            .unwrap();
+        assert!(matches!(within("confirm", c).await, Ok(Confirm::Ack)));
+    }
+    // Wait until the consumer's queue holds its five.
+    within("five buffered", async {
+        while consumer.len() < 5 {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await;
+    proxy.inject(Fault::Reset);
+    until_state(&conn, "recovered", recovered(1)).await;
+    let c = ch
+        .basic_publish("", &queue, Default::default(), &props, b"10".as_slice())
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            within("the confirm after recovery", c).await,
+            Ok(Confirm::Ack)
+        ),
+        "the reader went on reading"
+    );
+    let mut stale = 0;
+    let mut fresh = Vec::new();
+    while fresh.len() < 11 {
+        let d = within("a delivery", consumer.recv()).await.unwrap();
+        match consuming.basic_ack(d.delivery_tag, false).await {
+            Err(Error::StaleDeliveryTag { .. }) => stale += 1,
+            Ok(()) => fresh.push(d),
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!(stale, 5, "the old connection's five are refused as stale");
+    assert!(
+        fresh.iter().take(5).all(|d| d.redelivered),
+        "and came again, flagged"
+    );
+    ch.queue_delete(&queue, Default::default()).await.unwrap();
+    conn.close().await.unwrap();
+}

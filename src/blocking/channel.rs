@@ -357,7 +357,12 @@ impl Channel {
             // The core says how many deliveries the consumer must be able to hold.
             let queue = Arc::new(Queue::new(started.capacity));
             // Routed before the request goes out: deliveries may follow consume-ok at once.
-            let route = Route::new(queue.clone(), end.clone(), shared.released.clone());
+            let route = Route::new(
+                queue.clone(),
+                end.clone(),
+                shared.released.clone(),
+                started.pauses_reading,
+            );
             inner
                 .routes
                 .entry(self.id)

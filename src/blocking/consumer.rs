@@ -100,6 +100,15 @@ impl Consumer {
     fn taken(&self, delivery: proto::Delivery) -> Delivery {
         let shared = &self.acker.0.connection().shared;
         shared.released.give(delivery.buffer_cost(), shared);
+        if shared.overflow.load(std::sync::atomic::Ordering::SeqCst) {
+            // Room came back in a queue whose overflow does not stop the reader.
+            let mut inner = shared.lock();
+            inner.flush_overflow();
+            let left = inner.any_overflow();
+            shared
+                .overflow
+                .store(left, std::sync::atomic::Ordering::SeqCst);
+        }
         Delivery::new(delivery, self.acker.clone())
     }
 

@@ -171,6 +171,10 @@ fn read_loop(shared: Arc<Shared>) {
         // Events are dispatched under the same lock as the input that made
         // them, so handles see a channel end before its id can be reused.
         inner.dispatch(&shared);
+        let overflow = inner.any_overflow();
+        shared
+            .overflow
+            .store(overflow, std::sync::atomic::Ordering::SeqCst);
         drop_lost_transport(&shared, &mut inner);
         shared.kick(&mut inner);
         if buf.capacity() - buf.len() < READ_CHUNK / 4 {

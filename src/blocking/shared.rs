@@ -82,6 +82,8 @@ pub(crate) struct Route {
     /// route has some, the reader does not read the socket (back-pressure).
     overflow: VecDeque<Delivery>,
     released: Arc<Released>,
+    /// Whether its overflow stops the reader ([`proto::ConsumerStarted::pauses_reading`]).
+    pauses_reading: bool,
 }
 
 impl Route {
@@ -89,12 +91,14 @@ impl Route {
         queue: Arc<Queue<Delivery>>,
         end: Arc<Mutex<Option<ConsumerEnd>>>,
         released: Arc<Released>,
+        pauses_reading: bool,
     ) -> Self {
         Route {
             queue,
             end,
             overflow: VecDeque::new(),
             released,
+            pauses_reading,
         }
     }
 
@@ -215,6 +219,10 @@ pub(crate) struct Shared {
     pub(crate) closed_cv: Condvar,
     /// Deliveries given back by the application, for the core's buffer.
     pub(crate) released: Arc<Released>,
+    /// Some consumer has overflow that does not stop the reader: a handle
+    /// that takes a delivery moves it along (the reader may be blocked on
+    /// the socket).
+    pub(crate) overflow: std::sync::atomic::AtomicBool,
 }
 
 impl Shared {
@@ -246,6 +254,7 @@ impl Shared {
             publish_cv: Condvar::new(),
             closed_cv: Condvar::new(),
             released: Arc::new(Released::default()),
+            overflow: std::sync::atomic::AtomicBool::new(false),
         });
         (shared, connected)
     }
@@ -497,9 +506,19 @@ impl Inner {
         }
     }
 
-    /// Whether some consumer has deliveries waiting for room (the reader
-    /// then does not read).
+    /// Whether a consumer whose overflow stops the reader (a `no-ack` one)
+    /// has deliveries waiting for room: the reader then does not read.
     pub(crate) fn overflowing(&self) -> bool {
+        self.routes
+            .values()
+            .flat_map(|routes| routes.values())
+            .chain(self.draining.iter())
+            .any(|r| r.pauses_reading && !r.overflow.is_empty())
+    }
+
+    /// Whether any consumer has deliveries waiting for room (its handle
+    /// then moves them along as it takes deliveries: [`Shared::overflow`]).
+    pub(crate) fn any_overflow(&self) -> bool {
         self.routes
             .values()
             .flat_map(|routes| routes.values())
