@@ -97,6 +97,15 @@ fn reaches_open(data: &[u8]) -> bool {
 #[cfg(test)]
 thread_local! {
     static OPENED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static RECOVERED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether `client_session` on `data` ever recovers a connection (for seeds).
+#[cfg(test)]
+fn recovers(data: &[u8]) -> bool {
+    RECOVERED.with(|o| o.set(false));
+    client_session(data);
+    RECOVERED.with(|o| o.get())
 }
 
 /// The session's settings, from the input's first bytes or fixed.
@@ -105,6 +114,9 @@ struct Setup {
     max_message_size: u64,
     delivery_buffer_bytes: usize,
     scripted_handshake: bool,
+    /// Automatic recovery on: time ops may cut the transport and hand the
+    /// core a new one (or fail to).
+    recovery: bool,
 }
 
 impl Setup {
@@ -116,6 +128,7 @@ impl Setup {
             max_message_size: 64 * 1024,
             delivery_buffer_bytes: 64 * 1024 * 1024,
             scripted_handshake: true,
+            recovery: false,
         };
         match data {
             [mode @ 0xF0..=0xFF, cm, fm, hb, mm, db, rest @ ..] => (
@@ -131,6 +144,7 @@ impl Setup {
                     max_message_size: 256 * u64::from(*mm).max(1),
                     delivery_buffer_bytes: 1024 * usize::from(*db),
                     scripted_handshake: mode & 1 == 0,
+                    recovery: mode & 2 != 0,
                 },
                 rest,
             ),
@@ -151,6 +165,13 @@ pub fn client_session(data: &[u8]) {
         ..Default::default()
     });
     config.delivery_buffer_bytes = setup.delivery_buffer_bytes;
+    if setup.recovery {
+        config.recovery = Some(super::Recovery {
+            hold_messages: 4,
+            hold_bytes: 64 * 1024,
+            ..Default::default()
+        });
+    }
     let mut conn = Connection::new(config, now);
     let mut out = BytesMut::new();
     let mut decoder = FrameDecoder::new(0);
@@ -240,11 +261,40 @@ pub fn client_session(data: &[u8]) {
             }
             // Time passes; with an odd `arg` the application also takes
             // every delivery it was handed.
+            // With recovery on, `arg & 4` also cuts the transport, and a
+            // core that wants a new one gets it (`arg & 2` clear: its
+            // handshake scripted when the mode scripts handshakes) or a failure.
             6 => {
                 now += Duration::from_millis(u64::from(arg) * 50);
                 conn.handle_timeout(now);
                 if arg & 1 == 1 {
                     conn.release_deliveries(std::mem::take(&mut held));
+                }
+                if setup.recovery && arg & 4 != 0 {
+                    conn.handle_io_error(std::io::Error::other("fuzzed cut"));
+                    input.clear();
+                }
+                if conn.wants_transport().is_some() {
+                    if arg & 2 == 0 {
+                        conn.transport_ready(now);
+                        out.clear();
+                        decoder = FrameDecoder::new(0);
+                        if let Some(first) = conn.take_transmit(now) {
+                            out.extend_from_slice(first.get(8..).unwrap_or(&[]));
+                        }
+                        if setup.scripted_handshake {
+                            let handshake = ServerHandshake::new(setup.tune.clone()).with_start(
+                                ConnectionStart {
+                                    mechanisms: "PLAIN".into(),
+                                    ..connection_start()
+                                },
+                            );
+                            server(&mut conn, &handshake.script(), now);
+                        }
+                    } else {
+                        let refused = std::io::Error::other("fuzzed refusal");
+                        conn.transport_failed(crate::Error::io(refused, None), now);
+                    }
                 }
             }
             _ => {
@@ -263,6 +313,10 @@ pub fn client_session(data: &[u8]) {
         if conn.channel_is_open(1) {
             OPENED.with(|o| o.set(true));
         }
+        #[cfg(test)]
+        if matches!(conn.state(), super::ConnectionState::Recovered { .. }) {
+            RECOVERED.with(|o| o.set(true));
+        }
         held += drain(&mut conn);
         check_bounds(&conn, held, bound_held, bound_partial);
         check_output(&mut conn, &mut out, &mut decoder, now);
@@ -275,12 +329,38 @@ pub fn client_session(data: &[u8]) {
             None,
             "a closed connection has no timers"
         );
+    } else if conn.wants_transport().is_some() {
+        // Connecting is the front end's, within its own timeout.
     } else {
         assert!(
             conn.poll_timeout().is_some(),
             "an open connection has a heartbeat or close deadline"
         );
     }
+}
+
+/// An input with recovery on: the transport is cut, a new one is given
+/// (its handshake scripted), and the server answers the restore's two
+/// `channel.open`s; then a declare and time, on the recovered connection.
+pub fn recovery_seed() -> Vec<u8> {
+    // Mode 0xF2: handshake scripted, recovery on; channel_max 4, frame_max
+    // 8192, heartbeat 2, max message 64 KiB, delivery buffer 64 KiB.
+    let mut seed = vec![0xF2, 4, 2, 2, 255, 64];
+    // Time ops: 200 ms and a cut; 400 ms (past the backoff) and a new transport.
+    seed.extend_from_slice(&[6, 4, 6, 8]);
+    let mut opens = BytesMut::new();
+    for ch in 1..=2 {
+        Frame::Method {
+            channel: ch,
+            method: ChannelOpenOk::default().into(),
+        }
+        .encode(&mut opens);
+    }
+    seed.push(0);
+    seed.push(opens.len() as u8);
+    seed.extend_from_slice(&opens);
+    seed.extend_from_slice(&[3, 1, 6, 1]);
+    seed
 }
 
 /// An input for the configured mode with the handshake fuzzed: the
@@ -339,6 +419,28 @@ mod tests {
         assert!(
             super::reaches_open(&super::fuzzed_handshake_seed()),
             "the seed gets past the handshake"
+        );
+    }
+
+    /// The recovery seed recovers, and is in the corpus.
+    #[test]
+    fn the_recovery_seed_recovers_and_is_in_the_corpus() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fuzz/corpus/client_session/seed-recovery"
+        );
+        let seed = super::recovery_seed();
+        if std::env::var_os("WRITE_SEEDS").is_some() {
+            std::fs::write(path, &seed).expect("write the seed");
+        }
+        assert_eq!(
+            std::fs::read(path).ok(),
+            Some(seed.clone()),
+            "run with WRITE_SEEDS=1"
+        );
+        assert!(
+            super::recovers(&seed),
+            "the seed reaches a recovered connection"
         );
     }
 }
