@@ -278,6 +278,11 @@ impl Connection {
         self.queued.push_back(piece);
     }
 
+    /// Whether events wait for [`poll_event`](Self::poll_event).
+    pub fn has_events(&self) -> bool {
+        !self.events.is_empty()
+    }
+
     /// The next event, if any.
     pub fn poll_event(&mut self) -> Option<Event> {
         let event = self.events.pop_front()?;
@@ -302,13 +307,15 @@ impl Connection {
     }
 
     /// Whether the front end should read the socket now: not while the
-    /// deliveries it holds exceed the delivery buffer, nor while too much
-    /// waits to be written (the replies a server's methods call for, on a
-    /// server that does not read). A paused front end calls
-    /// [`reading_paused`](Self::reading_paused).
+    /// deliveries it holds exceed the delivery buffer, nor while more than
+    /// [`READ_HIGH_WATER`](super::READ_HIGH_WATER) waits to be written
+    /// (the replies a server's methods call for, on a server that does not
+    /// read; publishers stop earlier, at
+    /// [`WRITE_HIGH_WATER`](super::WRITE_HIGH_WATER)). A paused front end
+    /// calls [`reading_paused`](Self::reading_paused).
     pub fn wants_input(&self) -> bool {
         self.buffered <= self.config.delivery_buffer_bytes
-            && self.pending_transmit() < super::WRITE_HIGH_WATER
+            && self.pending_transmit() < super::READ_HIGH_WATER
     }
 
     /// The front end is not reading the socket (its consumers are full, or

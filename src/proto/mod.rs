@@ -67,9 +67,17 @@ pub use events::{
 pub use handshake::Tuning;
 pub use recovery::{recoverable, Recovery};
 
-/// Bytes waiting to be written above which publishers wait and the front
-/// end stops reading (the replies to what it reads would pile up too).
+/// Bytes waiting to be written above which publishers wait.
 pub const WRITE_HIGH_WATER: usize = 1 << 20;
+
+/// Bytes waiting to be written above which the front end stops reading
+/// too: the replies to what it reads would pile up. Above the publishers'
+/// mark, so that publishers alone never stop the reading: a server that
+/// neither reads nor sends is then still found out by the missed
+/// heartbeats (a front end that does not read cannot tell a silent server
+/// from its own pause). To get here, the server must have sent a
+/// mebibyte of methods that want replies while reading none: it is alive.
+pub const READ_HIGH_WATER: usize = 2 * WRITE_HIGH_WATER;
 
 #[cfg(test)]
 mod tests;

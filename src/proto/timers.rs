@@ -55,6 +55,26 @@ impl Connection {
         next
     }
 
+    /// When a front end that is not told of every command must call
+    /// [`handle_timeout`](Self::handle_timeout) next:
+    /// [`poll_timeout`](Self::poll_timeout), or earlier, the soonest
+    /// deadline a command made at `now` or later can set (a request's
+    /// timeout, a close's). A reader that sleeps until then need not be
+    /// woken when a command adds a deadline: a command never adds one
+    /// sooner. A call with nothing due does nothing.
+    pub fn wake_at(&self, now: Instant) -> Option<Instant> {
+        let deadline = self.poll_timeout();
+        if !matches!(self.phase, Phase::Open) {
+            return deadline;
+        }
+        let soonest = match self.config.options.request_timeout {
+            Some(t) => t.min(self.config.close_timeout),
+            None => self.config.close_timeout,
+        };
+        let horizon = now + soonest;
+        Some(deadline.map_or(horizon, |d| d.min(horizon)))
+    }
+
     fn heartbeat_deadlines(&self) -> Option<(Instant, Instant)> {
         if !matches!(self.phase, Phase::Open) || self.tuning.heartbeat == 0 {
             return None;

@@ -201,3 +201,45 @@ fn an_unanswered_update_secret_fails_and_the_connection_goes_on() {
     );
     assert!(h.conn.is_open());
 }
+
+#[test]
+fn publishers_held_at_the_high_water_mark_do_not_stop_reading() {
+    let mut h = Harness::new();
+    h.connect();
+    let ch = h.open_channel();
+    let body = vec![0u8; 64 * 1024];
+    // The server reads nothing: the output piles up until publishers must wait.
+    while h.conn.publish_ready(ch) {
+        h.conn
+            .publish(
+                ch,
+                &BasicPublish::default(),
+                &BasicProperties::default(),
+                &body[..],
+            )
+            .unwrap();
+    }
+    assert!(h.conn.pending_transmit() >= crate::proto::WRITE_HIGH_WATER);
+    // Reading goes on, so a server that also stopped sending is found out
+    // by its missed heartbeats (a paused reader could not tell).
+    assert!(h.conn.wants_input());
+}
+
+#[test]
+fn a_command_never_sets_a_deadline_before_wake_at() {
+    let mut h = Harness::new();
+    h.connect();
+    let ch = h.open_channel();
+    h.sent();
+    let wake = h.conn.wake_at(h.now).unwrap();
+    // Whatever comes later, a request's timeout and a close's come after it.
+    h.now += Duration::from_millis(1);
+    declare(&mut h, ch).unwrap();
+    assert!(h.conn.poll_timeout().unwrap() >= wake);
+    h.conn
+        .close_channel(ch, ReplyCode::REPLY_SUCCESS, "bye", h.now)
+        .unwrap();
+    assert!(h.conn.poll_timeout().unwrap() >= wake);
+    // And the reader does wake by then: the horizon is a real deadline.
+    assert!(wake <= h.now + Duration::from_secs(60));
+}
