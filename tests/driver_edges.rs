@@ -255,3 +255,46 @@ async fn futures_poll_once<F: std::future::Future + Unpin>(mut f: F) -> Option<F
     })
     .await
 }
+
+/// A command made while the writer task waits for a full socket must not
+/// take the socket's wake-up away from it (a caller that tried to write the
+/// command itself would): once the server reads again, everything arrives.
+#[tokio::test(start_paused = true)]
+async fn a_command_made_while_the_socket_is_full_does_not_strand_the_writer() {
+    let (conn, mut peer) = pair(0, |_| {}, 16 * 1024).await;
+    let ch = peer.open_channel(&conn).await;
+    // Four times the pipe: the writer task is left waiting for room.
+    let body = vec![7u8; 64 * 1024];
+    ch.basic_publish("", "q", Default::default(), &Default::default(), &body)
+        .await
+        .unwrap();
+    tokio::task::yield_now().await;
+    // A request now: its caller finds the writer waiting and leaves it the bytes.
+    let declare = tokio::spawn({
+        let ch = ch.clone();
+        async move {
+            ch.queue_declare("q2", Default::default(), Default::default())
+                .await
+        }
+    });
+    tokio::task::yield_now().await;
+    // The server reads again: the publish, then the declare.
+    let mut body_bytes = 0;
+    let declared = bounded("the declare behind the publish", async {
+        loop {
+            match peer.recv().await {
+                Some(amqp091::codec::Frame::Body { payload, .. }) => body_bytes += payload.len(),
+                Some(amqp091::codec::Frame::Method {
+                    method: Method::QueueDeclare(d),
+                    ..
+                }) => break d.queue.to_string(),
+                Some(_) => {}
+                None => panic!("connection ended"),
+            }
+        }
+    })
+    .await;
+    assert_eq!(declared, "q2");
+    assert_eq!(body_bytes, body.len(), "the whole body went first");
+    drop(declare);
+}

@@ -326,7 +326,7 @@ impl Channel {
                         None => PublishConfirm::not_requested(),
                     };
                     drop(inner);
-                    shared.write_ready.notify_one();
+                    shared.publish_written();
                     return Ok(confirm);
                 }
             }
@@ -385,7 +385,7 @@ impl Channel {
                 inner
                     .core
                     .consume(self.id, method, options.capacity, super::driver::now())?;
-            let (tx, rx) = mpsc::channel(started.capacity);
+            let (tx, rx) = super::queue::queue(started.capacity);
             // Routed before the request goes out: deliveries may follow consume-ok at once.
             let route = Route::new(
                 tx,

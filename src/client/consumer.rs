@@ -2,8 +2,6 @@
 
 use std::sync::{Arc, Mutex};
 
-use tokio::sync::mpsc;
-
 use crate::proto::{self, ConsumerEnd};
 
 use super::delivery::{Acker, Delivery};
@@ -22,7 +20,7 @@ use super::Channel;
 /// buffer bounds the bytes of all consumers together. When either is full
 /// the client stops reading the socket and the broker stops sending.
 pub struct Consumer {
-    pub(crate) rx: mpsc::Receiver<proto::Delivery>,
+    pub(crate) rx: super::queue::QueueRx,
     /// The channel, shared by every delivery (to acknowledge it).
     pub(crate) acker: Acker,
     /// The stream has yielded its end (see the `Stream` impl).
@@ -93,7 +91,7 @@ impl Consumer {
 
     /// Whether no delivery waits in its queue now.
     pub fn is_empty(&self) -> bool {
-        self.rx.is_empty()
+        self.rx.len() == 0
     }
 
     /// The consumer tag.
@@ -130,7 +128,7 @@ impl Drop for Consumer {
         // What it holds goes back to the connection's delivery buffer.
         self.rx.close();
         let mut cost = 0;
-        while let Ok(d) = self.rx.try_recv() {
+        while let Some(d) = self.rx.try_recv() {
             cost += d.buffer_cost();
         }
         let shared = &self.acker.0.connection().shared;

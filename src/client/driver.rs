@@ -19,8 +19,13 @@
 //! Two tasks share the core behind a mutex (never held across an await):
 //! the reader feeds received bytes and timeouts to the core and dispatches
 //! events; the writer writes whatever the core has queued, all of it in one
-//! write while the socket was busy. Handles lock the mutex, call the core,
-//! and wake the writer.
+//! write while the socket was busy. Handles lock the mutex and call the
+//! core; then a command that waits for the broker (a request, an ack, a
+//! close) writes its bytes itself when the socket takes them at once, and
+//! a publish wakes the writer, which batches the publishes that follow
+//! (`outgoing.rs`). Deliveries go to their consumers' queues with one
+//! wake-up per read (`queue.rs`): on the multi-thread runtime each thread
+//! woken is a system call, the cost this design keeps off the hot path.
 //!
 //! A supervisor task owns them: when the core says the transport is gone
 //! and it wants another ([recovery](proto::Config::recovery)), both end,
@@ -33,15 +38,16 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
-use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
+use tokio::io::AsyncReadExt;
 use tokio::sync::watch;
 
 use crate::codec::ReplyCode;
 use crate::proto;
 use crate::Error;
 
-use super::shared::Shared;
-use super::transport::{BoxedStream, Connector};
+use super::outgoing::{Drive, Outgoing};
+use super::shared::{hand_off, lock, Inner, Shared};
+use super::transport::{Connector, ReadPart, Stream};
 
 const READ_CHUNK: usize = 64 * 1024;
 
@@ -55,7 +61,7 @@ pub(crate) fn now() -> Instant {
 /// recovery (`None`: the connection ends with its first transport).
 pub(crate) fn spawn(
     shared: Arc<Shared>,
-    stream: BoxedStream,
+    stream: Stream,
     span: tracing::Span,
     connector: Option<Connector>,
 ) {
@@ -66,21 +72,24 @@ pub(crate) fn spawn(
 /// Runs a reader and a writer per transport until the connection ends.
 async fn supervise(
     shared: Arc<Shared>,
-    mut stream: BoxedStream,
+    mut stream: Stream,
     connector: Option<Connector>,
     span: tracing::Span,
 ) {
     use tracing::Instrument;
     let _guard = EndOnExit(shared.clone());
     loop {
-        let (rd, wr) = tokio::io::split(stream);
+        let (rd, wr) = stream.split();
+        *lock(&shared.outgoing) = Some(Outgoing::new(wr));
         let (lost_tx, lost_rx) = watch::channel(false);
         let reader = tokio::spawn(read_loop(shared.clone(), rd, lost_tx).instrument(span.clone()));
-        let writer = tokio::spawn(write_loop(shared.clone(), wr, lost_rx).instrument(span.clone()));
+        let writer = tokio::spawn(write_loop(shared.clone(), lost_rx).instrument(span.clone()));
         shared.write_ready.notify_one();
         let _ = reader.await;
         shared.write_ready.notify_one();
         let _ = writer.await;
+        // The transport's write half goes with it.
+        lock(&shared.outgoing).take();
         {
             let mut inner = shared.lock();
             if !inner.core.is_closed() && !inner.core.needs_transport() {
@@ -100,10 +109,7 @@ async fn supervise(
 
 /// Waits for the core's backoff and connects where it says, until a
 /// transport is up (`Some`) or the connection has ended (`None`).
-async fn next_transport(
-    shared: &Arc<Shared>,
-    connector: Option<&Connector>,
-) -> Option<BoxedStream> {
+async fn next_transport(shared: &Arc<Shared>, connector: Option<&Connector>) -> Option<Stream> {
     loop {
         let (target, deadline) = {
             let inner = shared.lock();
@@ -151,10 +157,11 @@ async fn sleep_until(deadline: Option<Instant>) {
     }
 }
 
-async fn read_loop(shared: Arc<Shared>, mut rd: ReadHalf<BoxedStream>, lost: watch::Sender<bool>) {
+async fn read_loop(shared: Arc<Shared>, mut rd: ReadPart, lost: watch::Sender<bool>) {
     // The writer stops with the reader (the transport is gone, or the connection).
     let _lost = LostOnExit(lost);
     let mut buf = BytesMut::with_capacity(READ_CHUNK);
+    let mut handoffs = Vec::new();
     loop {
         // Reading pauses while a consumer's queue is full (its overflow holds
         // what did not fit), and while the core does not want input (its
@@ -171,22 +178,26 @@ async fn read_loop(shared: Arc<Shared>, mut rd: ReadHalf<BoxedStream>, lost: wat
                 // The silence that follows is ours, not the server's.
                 inner.core.reading_paused(now());
             }
-            let backlog = inner.core.pending_transmit() >= proto::WRITE_HIGH_WATER;
-            (inner.core.poll_timeout(), overflow, paused, backlog)
+            let backlog = inner.core.pending_transmit() >= proto::READ_HIGH_WATER;
+            // No command adds a deadline before this one: commands need not wake us.
+            let deadline = inner.core.wake_at(now());
+            inner.reader_deadline = deadline;
+            (deadline, overflow, paused, backlog)
         };
         if buf.capacity() - buf.len() < READ_CHUNK / 4 {
             buf.reserve(READ_CHUNK);
         }
         let room = async {
             match &overflow {
-                Some(tx) => drop(tx.reserve().await),
+                Some(room) => room.wait().await,
                 None => pending::<()>().await,
             }
         };
         let drained = shared.drained.notified();
         // Events are dispatched under the same lock as the input that made
-        // them, so handles see a channel end before its id can be reused.
-        tokio::select! {
+        // them, so handles see a channel end before its id can be reused;
+        // the replies and wake-ups they make are handed over after it.
+        let (output, stop) = tokio::select! {
             read = rd.read_buf(&mut buf), if !paused => {
                 let mut inner = shared.lock();
                 match read {
@@ -194,7 +205,8 @@ async fn read_loop(shared: Arc<Shared>, mut rd: ReadHalf<BoxedStream>, lost: wat
                     Ok(_) => inner.core.handle_input(&mut buf, now()),
                     Err(e) => inner.core.handle_io_error(e),
                 }
-                inner.dispatch(&shared);
+                inner.dispatch_into(&shared, &mut handoffs);
+                after_dispatch(&inner)
             }
             _ = sleep_until(deadline) => {
                 let mut inner = shared.lock();
@@ -202,20 +214,41 @@ async fn read_loop(shared: Arc<Shared>, mut rd: ReadHalf<BoxedStream>, lost: wat
                     inner.core.reading_paused(now());
                 }
                 inner.core.handle_timeout(now());
-                inner.dispatch(&shared);
+                inner.dispatch_into(&shared, &mut handoffs);
+                after_dispatch(&inner)
             }
-            _ = shared.reader_wake.notified() => shared.lock().dispatch(&shared),
-            // The permit is dropped at once: flush_overflow sends under the lock.
-            _ = room, if overflow.is_some() => shared.lock().flush_overflow(&shared.reader_wake),
-            _ = drained, if backlog => {}
-        }
+            _ = shared.reader_wake.notified() => {
+                let mut inner = shared.lock();
+                inner.dispatch_into(&shared, &mut handoffs);
+                after_dispatch(&inner)
+            }
+            _ = room, if overflow.is_some() => {
+                let mut inner = shared.lock();
+                inner.flush_overflow(&shared.reader_wake, &mut handoffs);
+                after_dispatch(&inner)
+            }
+            _ = drained, if backlog => (true, false),
+        };
+        hand_off(&mut handoffs);
         shared.released.reader_waits(false);
-        shared.write_ready.notify_one();
-        let inner = shared.lock();
-        if inner.core.is_closed() || inner.core.needs_transport() {
+        if output {
+            // What the input made the core answer (heartbeats, close-oks)
+            // goes out from here: no writer task woken for it.
+            shared.send_now();
+        }
+        if stop {
             return;
         }
     }
+}
+
+/// After a dispatch: whether the core has bytes to write, and whether the
+/// reader stops (the connection ended, or its transport did).
+fn after_dispatch(inner: &Inner) -> (bool, bool) {
+    (
+        inner.core.pending_transmit() > 0,
+        inner.core.is_closed() || inner.core.needs_transport(),
+    )
 }
 
 /// Tells the writer that the transport is over.
@@ -227,63 +260,40 @@ impl Drop for LostOnExit {
     }
 }
 
-async fn write_loop(
-    shared: Arc<Shared>,
-    mut wr: WriteHalf<BoxedStream>,
-    mut lost: watch::Receiver<bool>,
-) {
+async fn write_loop(shared: Arc<Shared>, mut lost: watch::Receiver<bool>) {
     let mut closed = shared.closed_tx.subscribe();
     loop {
-        let (bytes, is_closed) = {
-            let mut inner = shared.lock();
-            if *lost.borrow() || inner.core.needs_transport() {
-                // What was queued for this transport is void (the core dropped it).
-                return;
+        let drive = std::future::poll_fn(|cx| shared.poll_send(cx));
+        tokio::pin!(drive);
+        let driven = tokio::select! {
+            r = &mut drive => r,
+            // The connection ended (a heartbeat timeout, say) while the
+            // server does not read: give the last bytes a moment, then
+            // drop the socket instead of waiting forever.
+            _ = wait_closed(&mut closed) => {
+                match tokio::time::timeout(Duration::from_secs(1), &mut drive).await {
+                    Ok(r) => r,
+                    Err(_) => return,
+                }
             }
-            (inner.core.take_transmit(now()), inner.core.is_closed())
+            // The transport is gone (recovery takes over): drop it now.
+            _ = wait_lost(&mut lost) => return,
         };
-        match bytes {
-            Some(bytes) => {
-                tracing::trace!(bytes = bytes.len(), "write");
-                let write = wr.write_all(&bytes);
-                tokio::pin!(write);
-                let written = tokio::select! {
-                    r = &mut write => r,
-                    // The connection ended (a heartbeat timeout, say) while the
-                    // server does not read: give the last bytes a moment, then
-                    // drop the socket instead of waiting forever.
-                    _ = wait_closed(&mut closed) => {
-                        match tokio::time::timeout(Duration::from_secs(1), &mut write).await {
-                            Ok(r) => r,
-                            Err(_) => return,
-                        }
-                    }
-                    // The transport is gone (recovery takes over): drop it now.
-                    _ = wait_lost(&mut lost) => return,
-                };
-                shared.drained.notify_waiters();
-                if let Err(e) = written {
-                    shared.lock().core.handle_io_error(e);
-                    shared.reader_wake.notify_one();
-                    return;
-                }
-            }
-            None if is_closed => {
-                let _ = wr.shutdown().await;
+        match driven {
+            Ok(Drive::Idle) => tokio::select! {
+                _ = shared.write_ready.notified() => {}
+                _ = wait_lost(&mut lost) => return,
+            },
+            Ok(Drive::Closed) => {
+                let _ = std::future::poll_fn(|cx| shared.poll_shutdown(cx)).await;
                 shared.drained.notify_waiters();
                 return;
             }
-            None => {
-                // Flush before sleeping: a TLS stream buffers.
-                if let Err(e) = wr.flush().await {
-                    shared.lock().core.handle_io_error(e);
-                    shared.reader_wake.notify_one();
-                    return;
-                }
-                tokio::select! {
-                    _ = shared.write_ready.notified() => {}
-                    _ = wait_lost(&mut lost) => return,
-                }
+            Ok(Drive::Void) => return,
+            Err(e) => {
+                shared.lock().core.handle_io_error(e);
+                shared.reader_wake.notify_one();
+                return;
             }
         }
     }

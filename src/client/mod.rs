@@ -20,6 +20,8 @@ mod confirm;
 mod consumer;
 mod delivery;
 mod driver;
+mod outgoing;
+mod queue;
 mod shared;
 #[cfg(feature = "tls")]
 mod tls;
@@ -130,7 +132,7 @@ impl Connection {
     {
         let config = config.into();
         check_transport(&config.options, false)?;
-        Self::run(Box::pin(stream), config, None).await
+        Self::run(transport::Stream::Other(Box::pin(stream)), config, None).await
     }
 
     /// Runs AMQP over a stream the caller has secured (its own TLS, a
@@ -143,7 +145,12 @@ impl Connection {
     where
         S: AsyncRead + AsyncWrite + Send + 'static,
     {
-        Self::run(Box::pin(stream), config.into(), None).await
+        Self::run(
+            transport::Stream::Other(Box::pin(stream)),
+            config.into(),
+            None,
+        )
+        .await
     }
 
     /// Runs the connection over `stream`. `reconnect`: how to open another
@@ -151,7 +158,7 @@ impl Connection {
     /// and the full connection timeout (the handshake on `stream` has what
     /// is left of it).
     async fn run(
-        stream: transport::BoxedStream,
+        stream: transport::Stream,
         config: proto::Config,
         reconnect: Option<(transport::Connector, usize, std::time::Duration)>,
     ) -> Result<Connection, Error> {

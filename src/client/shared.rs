@@ -9,8 +9,11 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::ops::RangeInclusive;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+use std::task::Waker;
 
 use tokio::sync::{mpsc, oneshot, watch, Notify};
 
@@ -21,6 +24,9 @@ use crate::proto::{
 use crate::Error;
 
 use crate::Confirm;
+
+use super::outgoing::Outgoing;
+use super::queue::{PushError, QueueTx, Room};
 
 /// Recovery events a slow [`super::Connection::recovery_events`] receiver
 /// may lag behind before it misses some (it is told how many).
@@ -75,7 +81,7 @@ impl Released {
 
 /// A consumer's queue and the slot that tells it why it ended.
 pub(crate) struct Route {
-    pub(crate) tx: mpsc::Sender<Delivery>,
+    pub(crate) tx: QueueTx,
     pub(crate) end: Arc<Mutex<Option<ConsumerEnd>>>,
     /// Deliveries that did not fit the consumer's queue, in order. While any
     /// route has some, the reader does not read the socket (back-pressure);
@@ -88,7 +94,7 @@ pub(crate) struct Route {
 
 impl Route {
     pub(crate) fn new(
-        tx: mpsc::Sender<Delivery>,
+        tx: QueueTx,
         end: Arc<Mutex<Option<ConsumerEnd>>>,
         released: Arc<Released>,
         pauses_reading: bool,
@@ -102,16 +108,17 @@ impl Route {
         }
     }
 
-    /// Queues a delivery for the consumer, in order.
-    fn push(&mut self, d: Delivery, wake: &Notify) {
+    /// Queues a delivery for the consumer, in order; the consumer's waker,
+    /// if it sleeps, goes to `wakers` (woken once the batch is queued).
+    fn push(&mut self, d: Delivery, wake: &Notify, out: &mut Vec<Handoff>) {
         if !self.overflow.is_empty() {
             self.overflow.push_back(d);
             return;
         }
-        match self.tx.try_send(d) {
-            Ok(()) => {}
-            Err(mpsc::error::TrySendError::Full(d)) => self.overflow.push_back(d),
-            Err(mpsc::error::TrySendError::Closed(d)) => {
+        match self.tx.try_push(d) {
+            Ok(waker) => out.extend(waker.map(Handoff::Wake)),
+            Err(PushError::Full(d)) => self.overflow.push_back(d),
+            Err(PushError::Closed(d)) => {
                 tracing::debug!(channel = d.channel, consumer = %d.consumer_tag, "consumer dropped; delivery dropped");
                 self.released.give(d.buffer_cost(), wake);
             }
@@ -119,15 +126,15 @@ impl Route {
     }
 
     /// Moves what fits from the overflow into the consumer's queue.
-    fn flush(&mut self, wake: &Notify) {
+    fn flush(&mut self, wake: &Notify, out: &mut Vec<Handoff>) {
         while let Some(d) = self.overflow.pop_front() {
-            match self.tx.try_send(d) {
-                Ok(()) => {}
-                Err(mpsc::error::TrySendError::Full(d)) => {
+            match self.tx.try_push(d) {
+                Ok(waker) => out.extend(waker.map(Handoff::Wake)),
+                Err(PushError::Full(d)) => {
                     self.overflow.push_front(d);
                     return;
                 }
-                Err(mpsc::error::TrySendError::Closed(d)) => {
+                Err(PushError::Closed(d)) => {
                     self.released.give(d.buffer_cost(), wake);
                 }
             }
@@ -174,10 +181,21 @@ pub(crate) struct Inner {
     pub(crate) returns: HashMap<u16, mpsc::Sender<Returned>>,
     /// Returned publishes whose ack comes next: (channel, sequence number).
     returned: HashMap<(u16, u64), Box<Returned>>,
+    /// The deadline the reader sleeps until (a command wakes it only to
+    /// bring it forward: see [`Shared::kick`]).
+    pub(crate) reader_deadline: Option<Instant>,
 }
 
 pub(crate) struct Shared {
     inner: Mutex<Inner>,
+    /// The transport's write half, while there is one (see `outgoing.rs`).
+    pub(crate) outgoing: Mutex<Option<Outgoing>>,
+    /// Bytes were queued while somebody held `outgoing`: it looks again.
+    pub(crate) write_pending: AtomicBool,
+    /// When the last publish returned, in nanoseconds since `epoch` (see
+    /// [`Shared::publish_written`]).
+    pub(crate) last_publish: AtomicU64,
+    pub(crate) epoch: Instant,
     /// The core has bytes to write (or the connection ended).
     pub(crate) write_ready: Notify,
     /// A write finished: publishers waiting on the high-water mark may go on.
@@ -213,7 +231,12 @@ impl Shared {
                 confirms: HashMap::new(),
                 returns: HashMap::new(),
                 returned: HashMap::new(),
+                reader_deadline: None,
             }),
+            outgoing: Mutex::new(None),
+            write_pending: AtomicBool::new(false),
+            last_publish: AtomicU64::new(0),
+            epoch: Instant::now(),
             write_ready: Notify::new(),
             drained: Notify::new(),
             reader_wake: Notify::new(),
@@ -231,10 +254,25 @@ impl Shared {
         lock(&self.inner)
     }
 
-    /// After a command: write what it queued, and let the reader re-arm its timer.
+    /// After a command: write what it queued (from this task when the
+    /// socket takes it at once), and wake the reader if the command changed
+    /// what it waits for: events to hand out, a connection that is not
+    /// open (the supervisor waits with the reader's signal while it
+    /// reconnects), or a deadline before the one the reader sleeps until
+    /// (which [`wake_at`](proto::Connection::wake_at) makes rare: on the
+    /// multi-thread runtime waking the reader is a system call).
     pub(crate) fn kick(&self) {
-        self.write_ready.notify_one();
-        self.reader_wake.notify_one();
+        self.send_now();
+        let wake = {
+            let inner = self.lock();
+            let deadline = inner.core.poll_timeout();
+            !inner.core.is_open()
+                || inner.core.has_events()
+                || deadline.is_some_and(|t| inner.reader_deadline.is_none_or(|r| t < r))
+        };
+        if wake {
+            self.reader_wake.notify_one();
+        }
     }
 }
 
@@ -268,15 +306,36 @@ impl Drop for AbandonOnDrop<'_> {
     }
 }
 
+/// What a dispatch wakes: sent once the connection's lock is released
+/// (by the reader), so that the task woken does not at once wait for the
+/// lock that the reader still holds.
+pub(crate) enum Handoff {
+    Reply(Waiter<Reply>, Result<Reply, Error>),
+    Confirm(Waiter<Confirm>, Result<Confirm, Error>),
+    Wake(Waker),
+}
+
+/// Hands over what a dispatch left, emptying `handoffs` (its memory is kept).
+pub(crate) fn hand_off(handoffs: &mut Vec<Handoff>) {
+    for h in handoffs.drain(..) {
+        match h {
+            Handoff::Reply(tx, result) => drop(tx.send(result)),
+            Handoff::Confirm(tx, result) => drop(tx.send(result)),
+            Handoff::Wake(w) => w.wake(),
+        }
+    }
+}
+
 /// Sends `result` to every waiter in `tags`.
 fn settle(
     waiting: &mut BTreeMap<u64, Waiter<Confirm>>,
     tags: RangeInclusive<u64>,
     result: Result<Confirm, Error>,
+    out: &mut Vec<Handoff>,
 ) {
     while let Some((&seq, _)) = waiting.range(tags.clone()).next() {
         if let Some(tx) = waiting.remove(&seq) {
-            let _ = tx.send(result.clone());
+            out.push(Handoff::Confirm(tx, result.clone()));
         }
     }
 }
@@ -323,6 +382,14 @@ impl Inner {
     /// do not fit their consumer's queue go to its overflow (and the reader
     /// then stops reading), so closes and replies are never held up behind them.
     pub(crate) fn dispatch(&mut self, shared: &Shared) {
+        let mut out = Vec::new();
+        self.dispatch_into(shared, &mut out);
+        hand_off(&mut out);
+    }
+
+    /// As [`dispatch`](Self::dispatch), but replies, confirms and consumer
+    /// wake-ups go to `out`, for [`hand_off`] once the lock is released.
+    pub(crate) fn dispatch_into(&mut self, shared: &Shared, out: &mut Vec<Handoff>) {
         while let Some(event) = self.core.poll_event() {
             match event {
                 Event::Connected => {
@@ -342,7 +409,7 @@ impl Inner {
                 }
                 Event::Completed { id, result } => {
                     if let Some(tx) = self.pending.remove(&id) {
-                        let _ = tx.send(result);
+                        out.push(Handoff::Reply(tx, result));
                     }
                 }
                 Event::Delivery(d) => {
@@ -351,7 +418,7 @@ impl Inner {
                         .get_mut(&d.channel)
                         .and_then(|c| c.get_mut(&d.consumer_tag));
                     match route {
-                        Some(route) => route.push(d, &shared.reader_wake),
+                        Some(route) => route.push(d, &shared.reader_wake, out),
                         // The consumer's handle was dropped and its cancel is on its way.
                         None => shared.released.give(d.buffer_cost(), &shared.reader_wake),
                     }
@@ -375,7 +442,7 @@ impl Inner {
                         if !self.returned.is_empty() {
                             settle_returned(&mut self.returned, waiting, channel, &tags);
                         }
-                        settle(waiting, tags, Ok(verdict));
+                        settle(waiting, tags, Ok(verdict), out);
                     }
                 }
                 Event::Unconfirmed {
@@ -384,7 +451,7 @@ impl Inner {
                     error,
                 } => {
                     if let Some(waiting) = self.confirms.get_mut(&channel) {
-                        settle(waiting, tags, Err(error));
+                        settle(waiting, tags, Err(error), out);
                     }
                 }
                 Event::ChannelClosed { channel, error } => {
@@ -464,7 +531,7 @@ impl Inner {
     /// The queue of the first consumer with deliveries waiting for room
     /// (the reader waits for room there), and whether such a consumer
     /// stops the reader (a `no-ack` one: see [`proto::ConsumerStarted::pauses_reading`]).
-    pub(crate) fn overflowing(&self) -> (Option<mpsc::Sender<Delivery>>, bool) {
+    pub(crate) fn overflowing(&self) -> (Option<Room>, bool) {
         let mut routes = self
             .routes
             .values()
@@ -473,16 +540,18 @@ impl Inner {
             .filter(|r| !r.overflow.is_empty());
         let first = routes.next();
         let pauses = first.is_some_and(|r| r.pauses_reading) || routes.any(|r| r.pauses_reading);
-        (first.map(|r| r.tx.clone()), pauses)
+        (first.map(|r| r.tx.room()), pauses)
     }
 
     /// There is room in some queue again: move overflow along.
-    pub(crate) fn flush_overflow(&mut self, wake: &Notify) {
+    /// There is room in some queue again: move overflow along (the
+    /// consumers to wake go to `out`, for [`hand_off`]).
+    pub(crate) fn flush_overflow(&mut self, wake: &Notify, out: &mut Vec<Handoff>) {
         for route in self.routes.values_mut().flat_map(|r| r.values_mut()) {
-            route.flush(wake);
+            route.flush(wake, out);
         }
         for route in &mut self.draining {
-            route.flush(wake);
+            route.flush(wake, out);
         }
         self.draining.retain(|r| !r.overflow.is_empty());
     }

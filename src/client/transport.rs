@@ -7,8 +7,10 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::net::TcpStream;
+use std::task::{Context, Poll};
+
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf, ReadHalf, WriteHalf};
+use tokio::net::{tcp, TcpStream};
 
 use crate::uri::Address;
 use crate::{ConnectionOptions, Error, TimeoutKind};
@@ -19,7 +21,83 @@ impl<T: AsyncRead + AsyncWrite + Send + 'static> Transport for T {}
 
 pub(crate) type BoxedStream = Pin<Box<dyn Transport>>;
 
-type Connecting = Pin<Box<dyn Future<Output = Result<BoxedStream, Error>> + Send>>;
+/// A transport the driver runs AMQP over: plain TCP, whose halves need no
+/// lock between them (the reader and a writer use the socket at the same
+/// time), or any other stream (TLS, a caller's), split behind tokio's lock.
+pub(crate) enum Stream {
+    Tcp(TcpStream),
+    Other(BoxedStream),
+}
+
+impl Stream {
+    /// The read and write halves.
+    pub(crate) fn split(self) -> (ReadPart, WritePart) {
+        match self {
+            Stream::Tcp(tcp) => {
+                let (rd, wr) = tcp.into_split();
+                (ReadPart::Tcp(rd), WritePart::Tcp(wr))
+            }
+            Stream::Other(stream) => {
+                let (rd, wr) = tokio::io::split(stream);
+                (ReadPart::Other(rd), WritePart::Other(wr))
+            }
+        }
+    }
+}
+
+/// The read half of a [`Stream`].
+pub(crate) enum ReadPart {
+    Tcp(tcp::OwnedReadHalf),
+    Other(ReadHalf<BoxedStream>),
+}
+
+/// The write half of a [`Stream`].
+pub(crate) enum WritePart {
+    Tcp(tcp::OwnedWriteHalf),
+    Other(WriteHalf<BoxedStream>),
+}
+
+impl AsyncRead for ReadPart {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            ReadPart::Tcp(rd) => Pin::new(rd).poll_read(cx, buf),
+            ReadPart::Other(rd) => Pin::new(rd).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for WritePart {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        match self.get_mut() {
+            WritePart::Tcp(wr) => Pin::new(wr).poll_write(cx, buf),
+            WritePart::Other(wr) => Pin::new(wr).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            WritePart::Tcp(wr) => Pin::new(wr).poll_flush(cx),
+            WritePart::Other(wr) => Pin::new(wr).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            WritePart::Tcp(wr) => Pin::new(wr).poll_shutdown(cx),
+            WritePart::Other(wr) => Pin::new(wr).poll_shutdown(cx),
+        }
+    }
+}
+
+type Connecting = Pin<Box<dyn Future<Output = Result<Stream, Error>> + Send>>;
 
 /// Opens a transport to an address (within the connection timeout).
 pub(crate) type Connector = Arc<dyn Fn(Address) -> Connecting + Send + Sync>;
@@ -49,9 +127,9 @@ pub(crate) fn connector(opts: &ConnectionOptions) -> Result<Connector, Error> {
                 if let Some(config) = tls_config {
                     let name = opts.server_name.clone().unwrap_or(address.host.clone());
                     let tls = super::tls::handshake(tcp, config, &name).await?;
-                    return Ok(Box::pin(tls) as BoxedStream);
+                    return Ok(Stream::Other(Box::pin(tls)));
                 }
-                Ok(Box::pin(tcp) as BoxedStream)
+                Ok(Stream::Tcp(tcp))
             };
             match tokio::time::timeout(timeout, connect).await {
                 Ok(result) => result,
@@ -67,7 +145,7 @@ pub(crate) fn connector(opts: &ConnectionOptions) -> Result<Connector, Error> {
 pub(crate) async fn connect_first(
     connector: &Connector,
     addresses: &[Address],
-) -> Result<(BoxedStream, usize), Error> {
+) -> Result<(Stream, usize), Error> {
     let mut last = Error::Timeout(TimeoutKind::Connect);
     for (i, address) in addresses.iter().enumerate() {
         match connector(address.clone()).await {
