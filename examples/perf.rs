@@ -21,7 +21,8 @@
 //! publish to delivery). The client runs on tokio's current-thread runtime,
 //! or with `--runtime multi` on the multi-thread one that `#[tokio::main]`
 //! gives (one worker per core; the scenarios run in `block_on`, as `main`
-//! does).
+//! does), or with `--runtime multi-spawn` on the multi-thread runtime in a
+//! spawned task (on a worker thread, as a server's handlers run).
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
@@ -331,12 +332,17 @@ async fn roundtrip(conn: &Connection, size: usize, count: usize) -> Result<Repor
 
 fn main() -> Result<(), Error> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mut spawned = false;
     let mut builder = match args.first().map(String::as_str) {
         Some("--runtime") => {
             let flavor = args.get(1).cloned().unwrap_or_default();
             args.drain(..2.min(args.len()));
             match flavor.as_str() {
                 "multi" => tokio::runtime::Builder::new_multi_thread(),
+                "multi-spawn" => {
+                    spawned = true;
+                    tokio::runtime::Builder::new_multi_thread()
+                }
                 "current" => tokio::runtime::Builder::new_current_thread(),
                 other => return Err(Error::InvalidArgument(format!("runtime {other}"))),
             }
@@ -347,6 +353,14 @@ fn main() -> Result<(), Error> {
         .enable_all()
         .build()
         .map_err(|e| Error::InvalidArgument(e.to_string()))?;
+    if spawned {
+        // The scenario in a task on a worker thread, as a server's handlers run.
+        return runtime.block_on(async {
+            tokio::spawn(run(args))
+                .await
+                .map_err(|e| Error::InvalidArgument(e.to_string()))?
+        });
+    }
     runtime.block_on(run(args))
 }
 

@@ -10,11 +10,14 @@
 # (default amqp://guest:guest@localhost:5672/%2f; nothing is started or
 # stopped):
 #   multi     examples/perf --runtime multi    (tokio multi-thread, as #[tokio::main])
+#   spawn     examples/perf --runtime multi-spawn (the same, the scenario in a spawned task)
 #   current   examples/perf --runtime current  (tokio current-thread)
 #   blocking  examples/blocking_perf           (amqp091::blocking)
 #   c         rabbitmq-c's bench-c, from $BENCH_C (default target/bench-c/bench-c;
 #             build it with bench-c's build.sh; skipped when missing)
 #   raw       examples/raw_limit               (pre-encoded frames, blocking socket)
+# BASELINE=path/to/an/older/perf adds that build's perf example as two more
+# clients, "base-multi" and "base-current" (before/after a change, interleaved).
 # Every round runs every scenario with every client, the clients' order
 # rotated per round; a failed run counts as missing. Raw figures go to
 # target/bench-compare/runs.tsv (round, scenario, client, msgs/s, CPU µs/msg, p50 µs).
@@ -33,9 +36,11 @@ runs="$out/runs.tsv"; : > "$runs"
 
 cargo build --quiet --release --features blocking \
   --example perf --example blocking_perf --example raw_limit || exit 1
-clients="multi current blocking raw"
-if [ -x "$bench_c" ]; then clients="multi current blocking c raw"; else
+clients="multi spawn current blocking raw"
+if [ -x "$bench_c" ]; then clients="multi spawn current blocking c raw"; else
   echo "note: no bench-c at $bench_c (BENCH_C), rabbitmq-c left out" >&2; fi
+baseline="${BASELINE:-}"
+[ -z "$baseline" ] || clients="base-multi base-current $clients"
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
 count_of() { # scenario size -> count
@@ -53,6 +58,9 @@ run_one() { # client scenario size count
   local ex=target/release/examples line
   case "$1" in
     multi) line=$("$ex/perf" --runtime multi "$2" "$3" "$4" | tail -1) ;;
+    spawn) line=$("$ex/perf" --runtime multi-spawn "$2" "$3" "$4" | tail -1) ;;
+    base-multi) line=$("$baseline" --runtime multi "$2" "$3" "$4" | tail -1) ;;
+    base-current) line=$("$baseline" --runtime current "$2" "$3" "$4" | tail -1) ;;
     current) line=$("$ex/perf" --runtime current "$2" "$3" "$4" | tail -1) ;;
     blocking) line=$("$ex/blocking_perf" "$2" "$3" "$4" | tail -1) ;;
     raw) line=$("$ex/raw_limit" "$2" "$3" "$4" | tail -1) ;;
@@ -92,7 +100,9 @@ for line in open(runs):
 def med(sc, c, i):
     v = [x[i] for x in data.get((sc, c), []) if x[i] is not None]
     return statistics.median(v) if v else None
-names = {"multi": "amqp091 multi-thread", "current": "amqp091 current-thread",
+names = {"multi": "amqp091 multi-thread", "spawn": "amqp091 multi-thread, spawned",
+         "base-multi": "baseline multi-thread", "base-current": "baseline current-thread",
+         "current": "amqp091 current-thread",
          "blocking": "amqp091 blocking", "c": "rabbitmq-c", "raw": "raw limit"}
 scs = list(dict.fromkeys(k[0] for k in data))
 latency = lambda sc: sc.split(":")[0] in ("get", "roundtrip")
@@ -107,7 +117,7 @@ print("| scenario | " + " | ".join(names[c] for c in clients) + " |")
 print("| --- |" + " --- |" * len(clients))
 for sc in scs:
     print(f"| {sc.replace(':', ' ')} B | " + " | ".join(cell(sc, c) for c in clients) + " |")
-ours = [c for c in clients if c in ("multi", "current", "blocking")]
+ours = [c for c in clients if c in ("base-multi", "base-current", "multi", "spawn", "current", "blocking")]
 print("\nRatios of the medians: CPU / rabbitmq-c's CPU; rate / raw limit's rate "
       "(get, roundtrip: p50 − raw limit's p50)\n")
 print("| scenario | " + " | ".join(f"{names[c]}: CPU vs C · vs raw" for c in ours) + " |")

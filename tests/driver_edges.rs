@@ -257,9 +257,12 @@ async fn futures_poll_once<F: std::future::Future + Unpin>(mut f: F) -> Option<F
 }
 
 /// A command made while the writer task waits for a full socket must not
-/// take the socket's wake-up away from it (a caller that tried to write the
-/// command itself would): once the server reads again, everything arrives.
-#[tokio::test(start_paused = true)]
+/// take the socket's wake-up away from it (a caller that polled the socket
+/// to write the command itself would): once the server reads again,
+/// everything arrives. On the multi-thread runtime, where callers write
+/// their own commands; many commands, so that some come while the writer
+/// waits whichever thread runs first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_command_made_while_the_socket_is_full_does_not_strand_the_writer() {
     let (conn, mut peer) = pair(0, |_| {}, 16 * 1024).await;
     let ch = peer.open_channel(&conn).await;
@@ -268,33 +271,38 @@ async fn a_command_made_while_the_socket_is_full_does_not_strand_the_writer() {
     ch.basic_publish("", "q", Default::default(), &Default::default(), &body)
         .await
         .unwrap();
-    tokio::task::yield_now().await;
-    // A request now: its caller finds the writer waiting and leaves it the bytes.
-    let declare = tokio::spawn({
+    // Requests now: their callers find the socket full and leave the bytes
+    // to the writer.
+    let mut declares = Vec::new();
+    for n in 0..20 {
         let ch = ch.clone();
-        async move {
-            ch.queue_declare("q2", Default::default(), Default::default())
+        declares.push(tokio::spawn(async move {
+            ch.queue_declare(&format!("q{n}"), Default::default(), Default::default())
                 .await
-        }
-    });
-    tokio::task::yield_now().await;
-    // The server reads again: the publish, then the declare.
+        }));
+        tokio::task::yield_now().await;
+    }
+    // The server reads again: the publish, then the declares.
     let mut body_bytes = 0;
-    let declared = bounded("the declare behind the publish", async {
-        loop {
+    let mut declared = Vec::new();
+    bounded("the declares behind the publish", async {
+        while declared.len() < 20 {
             match peer.recv().await {
                 Some(amqp091::codec::Frame::Body { payload, .. }) => body_bytes += payload.len(),
                 Some(amqp091::codec::Frame::Method {
                     method: Method::QueueDeclare(d),
                     ..
-                }) => break d.queue.to_string(),
+                }) => declared.push(d.queue.to_string()),
                 Some(_) => {}
                 None => panic!("connection ended"),
             }
         }
     })
     .await;
-    assert_eq!(declared, "q2");
     assert_eq!(body_bytes, body.len(), "the whole body went first");
-    drop(declare);
+    declared.sort();
+    let mut expected: Vec<String> = (0..20).map(|n| format!("q{n}")).collect();
+    expected.sort();
+    assert_eq!(declared, expected);
+    drop(declares);
 }

@@ -20,9 +20,10 @@
 //! the reader feeds received bytes and timeouts to the core and dispatches
 //! events; the writer writes whatever the core has queued, all of it in one
 //! write while the socket was busy. Handles lock the mutex and call the
-//! core; then a command that waits for the broker (a request, an ack, a
-//! close) writes its bytes itself when the socket takes them at once, and
-//! a publish wakes the writer, which batches the publishes that follow
+//! core; then, on a multi-thread runtime, a command that waits for the
+//! broker (a request, an ack, a close, a publish after a pause) writes its
+//! bytes itself when the socket takes them at once, and a publish in a
+//! burst wakes the writer, which batches the publishes that follow
 //! (`outgoing.rs`). Deliveries go to their consumers' queues with one
 //! wake-up per read (`queue.rs`): on the multi-thread runtime each thread
 //! woken is a system call, the cost this design keeps off the hot path.

@@ -1,9 +1,10 @@
 //! The socket's write half, shared by whoever writes: what the core queued
 //! leaves in order, written either by the caller of a command right after
-//! it (when the socket takes the bytes at once: no hand-off to the writer
-//! task, no thread woken) or by the writer task (when the socket is full,
-//! when the caller found the writer busy, and for publishes, which it
-//! batches).
+//! it (on a multi-thread runtime, when the socket takes the bytes at once:
+//! no hand-off to the writer task, no thread woken) or by the writer task
+//! (when the socket is full, when the caller found the writer busy, on
+//! the current-thread runtime, and for publishes in quick succession,
+//! which it batches).
 //!
 //! Bytes are only ever taken from the core while this half is locked, and
 //! the bytes taken are written before any others, so the order on the wire
@@ -20,7 +21,6 @@ use tokio::io::AsyncWrite;
 use super::driver::now;
 use super::shared::Shared;
 use super::transport::WritePart;
-use crate::proto;
 
 /// The pause after which a publish is written by its caller rather than
 /// the writer task (see [`Shared::publish_written`]).
@@ -31,9 +31,6 @@ pub(crate) struct Outgoing {
     stream: WritePart,
     /// Taken from the core, not yet written: goes first.
     unsent: Bytes,
-    /// Whether writing `unsent` brings the core below its high-water mark
-    /// (publishers and the reader may wait for that).
-    drains: bool,
     /// Written since the last flush (a TLS stream buffers).
     unflushed: bool,
     /// A write failed: the transport is dead, nothing more is written.
@@ -60,7 +57,6 @@ impl Outgoing {
         Outgoing {
             stream,
             unsent: Bytes::new(),
-            drains: false,
             unflushed: false,
             failed: false,
             blocked: false,
@@ -98,12 +94,8 @@ impl Outgoing {
                     // What was queued for this transport is void (the core dropped it).
                     return Poll::Ready(Ok(Drive::Void));
                 }
-                let before = inner.core.pending_transmit();
                 match inner.core.take_transmit(now()) {
-                    Some(bytes) => {
-                        self.drains = before >= proto::WRITE_HIGH_WATER;
-                        self.unsent = bytes;
-                    }
+                    Some(bytes) => self.unsent = bytes,
                     None => {
                         let closed = inner.core.is_closed();
                         drop(inner);
@@ -122,7 +114,9 @@ impl Outgoing {
             }
             self.unsent.advance(n);
             self.unflushed = true;
-            if self.unsent.is_empty() && self.drains {
+            if self.unsent.is_empty() {
+                // Publishers held at the high-water mark look again at
+                // once: the sooner they refill, the fuller the socket.
                 shared.drained.notify_waiters();
             }
         }
@@ -140,6 +134,10 @@ impl Shared {
     /// whoever is (it looks again before it lets go) or to the writer task
     /// (woken). Never waits.
     pub(crate) fn send_now(&self) {
+        if !self.direct_writes {
+            self.write_ready.notify_one();
+            return;
+        }
         loop {
             // Announce the bytes first: a holder that lets go looks again.
             self.write_pending.store(true, Ordering::SeqCst);
@@ -185,18 +183,18 @@ impl Shared {
     /// written at once by its caller (no thread woken: the latency of a
     /// request); publishes in quick succession go to the writer task,
     /// which writes each batch in one system call while the caller goes
-    /// on. A pause is [`PUBLISH_PAUSE`] since the last publish returned,
+    /// on. A pause is [`PUBLISH_PAUSE`] since the last publish was made,
     /// about what waking the writer costs: below it, publishes come faster
     /// than one wake-up per message could carry them.
     pub(crate) fn publish_written(&self) {
-        let since = |mark: u64| self.epoch.elapsed().as_nanos() as u64 - mark;
-        if since(self.last_publish.load(Ordering::Relaxed)) >= PUBLISH_PAUSE.as_nanos() as u64 {
+        // One clock read: a direct write's own time counts into the next gap.
+        let now = self.epoch.elapsed().as_nanos() as u64;
+        let last = self.last_publish.swap(now, Ordering::Relaxed);
+        if now.saturating_sub(last) >= PUBLISH_PAUSE.as_nanos() as u64 {
             self.send_now();
         } else {
             self.write_ready.notify_one();
         }
-        self.last_publish
-            .store(self.epoch.elapsed().as_nanos() as u64, Ordering::Relaxed);
     }
 
     /// The writer task's side of [`send_now`](Self::send_now).

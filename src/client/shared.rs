@@ -192,6 +192,12 @@ pub(crate) struct Shared {
     pub(crate) outgoing: Mutex<Option<Outgoing>>,
     /// Bytes were queued while somebody held `outgoing`: it looks again.
     pub(crate) write_pending: AtomicBool,
+    /// Whether callers write their commands themselves (see
+    /// [`Shared::send_now`]): on a multi-thread runtime, where waking the
+    /// writer task wakes a thread. On the current-thread runtime that wake
+    /// is a queue push, and the writer task writes the commands of one
+    /// turn of the runtime (an ack and the next get) in one system call.
+    pub(crate) direct_writes: bool,
     /// When the last publish returned, in nanoseconds since `epoch` (see
     /// [`Shared::publish_written`]).
     pub(crate) last_publish: AtomicU64,
@@ -236,6 +242,8 @@ impl Shared {
             outgoing: Mutex::new(None),
             write_pending: AtomicBool::new(false),
             last_publish: AtomicU64::new(0),
+            direct_writes: tokio::runtime::Handle::try_current()
+                .is_ok_and(|h| h.runtime_flavor() != tokio::runtime::RuntimeFlavor::CurrentThread),
             epoch: Instant::now(),
             write_ready: Notify::new(),
             drained: Notify::new(),
