@@ -1,15 +1,13 @@
 //! What the application asks of the core: open and close channels, send
-//! requests, start consumers, publish, update the secret, close.
+//! requests, start consumers, update the secret, close (publishing is in
+//! `publish.rs`).
 
 use std::time::Instant;
 
 use bytes::Bytes;
 
 use crate::codec::method::*;
-use crate::codec::{
-    encode_content, encode_content_zero_copy, encode_method, BasicProperties, Frame, Method,
-    ReplyCode, ShortStr,
-};
+use crate::codec::{encode_method, Frame, Method, ReplyCode, ShortStr};
 use crate::error::{CloseReason, Endpoint, Error, Initiator};
 
 use super::channel::{Channel, ChannelPhase};
@@ -17,73 +15,7 @@ use super::confirms::Confirms;
 use super::connection::Phase;
 use super::consumers::ConsumerInfo;
 use super::rpc::Rpc;
-use super::{Connection, RequestId, WRITE_HIGH_WATER};
-
-/// Bodies at least this large, given as `Bytes`, are written from the
-/// caller's buffer instead of copied: below it, a copy costs less than a
-/// separate write.
-pub const ZERO_COPY_MIN: usize = 16 * 1024;
-
-/// A message body to publish: borrowed (copied into the output) or shared
-/// (`Bytes`: a large one is written from its own buffer, uncopied).
-#[derive(Debug, Clone)]
-pub enum Body<'a> {
-    /// Copied into the output.
-    Borrowed(&'a [u8]),
-    /// Written without a copy when at least [`ZERO_COPY_MIN`] bytes.
-    Shared(Bytes),
-}
-
-impl Body<'_> {
-    fn as_slice(&self) -> &[u8] {
-        match self {
-            Body::Borrowed(b) => b,
-            Body::Shared(b) => b,
-        }
-    }
-}
-
-impl<'a> From<&'a [u8]> for Body<'a> {
-    fn from(b: &'a [u8]) -> Self {
-        Body::Borrowed(b)
-    }
-}
-
-impl<'a, const N: usize> From<&'a [u8; N]> for Body<'a> {
-    fn from(b: &'a [u8; N]) -> Self {
-        Body::Borrowed(b)
-    }
-}
-
-impl<'a> From<&'a Vec<u8>> for Body<'a> {
-    fn from(b: &'a Vec<u8>) -> Self {
-        Body::Borrowed(b)
-    }
-}
-
-impl<'a> From<&'a str> for Body<'a> {
-    fn from(b: &'a str) -> Self {
-        Body::Borrowed(b.as_bytes())
-    }
-}
-
-impl From<Bytes> for Body<'_> {
-    fn from(b: Bytes) -> Self {
-        Body::Shared(b)
-    }
-}
-
-impl From<&Bytes> for Body<'_> {
-    fn from(b: &Bytes) -> Self {
-        Body::Shared(b.clone())
-    }
-}
-
-impl From<Vec<u8>> for Body<'_> {
-    fn from(b: Vec<u8>) -> Self {
-        Body::Shared(Bytes::from(b))
-    }
-}
+use super::{Connection, RequestId};
 
 /// A consumer the core registered ([`Connection::consume`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,7 +36,7 @@ pub struct ConsumerStarted {
     pub request: Option<RequestId>,
 }
 
-fn short(s: &str, what: &str) -> Result<ShortStr, Error> {
+pub(super) fn short(s: &str, what: &str) -> Result<ShortStr, Error> {
     ShortStr::copy_from_str(s).map_err(|e| Error::InvalidArgument(format!("{what}: {e}")))
 }
 
@@ -115,7 +47,7 @@ impl Connection {
         self.config.options.request_timeout.map(|t| now + t)
     }
 
-    fn check_open(&self) -> Result<(), Error> {
+    pub(super) fn check_open(&self) -> Result<(), Error> {
         match &self.phase {
             Phase::Open => Ok(()),
             Phase::Closing { error, .. } | Phase::Closed { error } => Err(error.clone()),
@@ -133,7 +65,7 @@ impl Connection {
 
     /// As [`check_open`](Self::check_open), but a recovering connection is
     /// usable too: channel commands are held until their channel is back.
-    fn check_usable(&self) -> Result<(), Error> {
+    pub(super) fn check_usable(&self) -> Result<(), Error> {
         match &self.phase {
             Phase::Recovering { .. } | Phase::Handshake { .. } if self.recovery.attempt > 0 => {
                 Ok(())
@@ -145,7 +77,7 @@ impl Connection {
     /// Runs a command on `channel`; while the channel waits to be restored
     /// (recovering), what it writes goes to the channel's held frames and
     /// its requests wait with them, sent in order once it is restored.
-    fn on_channel<R>(
+    pub(super) fn on_channel<R>(
         &mut self,
         channel: u16,
         f: impl FnOnce(&mut Self) -> Result<R, Error>,
@@ -170,7 +102,7 @@ impl Connection {
         }
     }
 
-    fn channel_mut_open(&mut self, channel: u16) -> Result<&mut Channel, Error> {
+    pub(super) fn channel_mut_open(&mut self, channel: u16) -> Result<&mut Channel, Error> {
         if !self.channel_is_open(channel) {
             return Err(self.not_open(channel));
         }
@@ -524,62 +456,6 @@ impl Connection {
         }
     }
 
-    /// Whether a publish on `channel` may be written now: the server has
-    /// not paused the channel (`channel.flow`) nor, when configured to
-    /// wait, blocked the connection, and the bytes waiting to be written
-    /// are under the high-water mark (back-pressure on publishers).
-    pub fn publish_ready(&self, channel: u16) -> bool {
-        self.channel_flow_active(channel)
-            && !(self.config.wait_while_blocked && self.blocked)
-            && self.pending_transmit() < WRITE_HIGH_WATER
-    }
-
-    /// Publishes a message: `basic.publish`, a content header and body
-    /// frames of at most the negotiated frame_max. On a channel in confirm
-    /// mode, returns the publish's sequence number: the tag that an
-    /// [`Event::Confirmed`](super::Event::Confirmed) settles.
-    pub fn publish<'a>(
-        &mut self,
-        channel: u16,
-        method: &BasicPublish,
-        properties: &BasicProperties,
-        body: impl Into<Body<'a>>,
-    ) -> Result<Option<u64>, Error> {
-        let body = body.into();
-        if self.recovery.attempt > 0 {
-            self.check_usable()?;
-            return self.on_channel(channel, |conn| {
-                conn.hold_if_holding(body.as_slice().len())?;
-                conn.publish_now(channel, method, properties, body)
-            });
-        }
-        self.check_open()?;
-        self.publish_now(channel, method, properties, body)
-    }
-
-    fn publish_now(
-        &mut self,
-        channel: u16,
-        method: &BasicPublish,
-        properties: &BasicProperties,
-        body: Body<'_>,
-    ) -> Result<Option<u64>, Error> {
-        let seq = self.channel_mut_open(channel)?.next_publish_seq();
-        encode_method(&mut self.out, channel, method);
-        self.encode_body(channel, properties, body);
-        Ok(seq)
-    }
-
-    /// While recovering, a publish on a held channel counts against the
-    /// policy's bounds (past them it fails with [`Error::Recovering`]).
-    fn hold_if_holding(&mut self, body_len: usize) -> Result<(), Error> {
-        if self.holding_now {
-            // The frames around the body, roughly.
-            self.hold_publish(body_len + 64)?;
-        }
-        Ok(())
-    }
-
     /// Forgets an auto-delete queue whose last consumer is being cancelled.
     fn forget_if_last_consumer(&mut self, channel: u16, cancel: &Method, queue: &ShortStr) {
         let Method::BasicCancel(c) = cancel else {
@@ -596,111 +472,6 @@ impl Connection {
         if !others {
             self.recovery.topology.forget_queue(queue);
         }
-    }
-
-    /// The content header and body frames; a large shared body is queued
-    /// as slices of itself, not copied.
-    fn encode_body(&mut self, channel: u16, properties: &BasicProperties, body: Body<'_>) {
-        let frame_max = self.tuning.frame_max;
-        match body {
-            Body::Shared(body) if body.len() >= ZERO_COPY_MIN && !self.holding_now => {
-                let mut out = std::mem::take(&mut self.out);
-                encode_content_zero_copy(
-                    &mut out,
-                    channel,
-                    properties,
-                    &body,
-                    frame_max,
-                    |buf, piece| {
-                        std::mem::swap(&mut self.out, buf);
-                        self.queue_piece(piece);
-                        std::mem::swap(&mut self.out, buf);
-                    },
-                );
-                self.out = out;
-            }
-            body => encode_content(
-                &mut self.out,
-                channel,
-                properties,
-                body.as_slice(),
-                frame_max,
-            ),
-        }
-    }
-
-    /// Publishes as [`publish`](Self::publish) does, naming the exchange and
-    /// routing key as `&str`. The channel remembers the last pair it was
-    /// given, so publishing again to the same place allocates nothing.
-    #[allow(clippy::too_many_arguments)] // the arguments of basic.publish, plus content
-    pub fn publish_str<'a>(
-        &mut self,
-        channel: u16,
-        exchange: &str,
-        routing_key: &str,
-        mandatory: bool,
-        immediate: bool,
-        properties: &BasicProperties,
-        body: impl Into<Body<'a>>,
-    ) -> Result<Option<u64>, Error> {
-        let body = body.into();
-        if self.recovery.attempt > 0 {
-            self.check_usable()?;
-            return self.on_channel(channel, |conn| {
-                conn.hold_if_holding(body.as_slice().len())?;
-                conn.publish_str_now(
-                    channel,
-                    exchange,
-                    routing_key,
-                    mandatory,
-                    immediate,
-                    properties,
-                    body,
-                )
-            });
-        }
-        self.check_open()?;
-        self.publish_str_now(
-            channel,
-            exchange,
-            routing_key,
-            mandatory,
-            immediate,
-            properties,
-            body,
-        )
-    }
-
-    #[allow(clippy::too_many_arguments)] // as publish_str
-    fn publish_str_now(
-        &mut self,
-        channel: u16,
-        exchange: &str,
-        routing_key: &str,
-        mandatory: bool,
-        immediate: bool,
-        properties: &BasicProperties,
-        body: Body<'_>,
-    ) -> Result<Option<u64>, Error> {
-        let ch = self.channel_mut_open(channel)?;
-        let cache = &mut ch.publish_names;
-        if cache.0 != exchange {
-            cache.0 = short(exchange, "exchange name")?;
-        }
-        if cache.1 != routing_key {
-            cache.1 = short(routing_key, "routing key")?;
-        }
-        let method = BasicPublish {
-            reserved_1: 0,
-            exchange: cache.0.clone(),
-            routing_key: cache.1.clone(),
-            mandatory,
-            immediate,
-        };
-        let seq = ch.next_publish_seq();
-        encode_method(&mut self.out, channel, &method);
-        self.encode_body(channel, properties, body);
-        Ok(seq)
     }
 
     /// Sends `connection.update-secret` (new credentials, e.g. an OAuth 2 token).

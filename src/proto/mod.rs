@@ -51,13 +51,14 @@ mod events;
 #[cfg(any(test, feature = "testing"))]
 pub mod fuzzing;
 mod handshake;
+mod publish;
 mod recovery;
 mod restore;
 mod rpc;
 mod timers;
 mod topology;
 
-pub use commands::{Body, ConsumerStarted, ZERO_COPY_MIN};
+pub use commands::ConsumerStarted;
 pub use config::Config;
 pub use connection::Connection;
 pub use events::{
@@ -65,6 +66,7 @@ pub use events::{
     Returned,
 };
 pub use handshake::Tuning;
+pub use publish::{Body, ZERO_COPY_MIN};
 pub use recovery::{recoverable, Recovery};
 
 /// Bytes waiting to be written above which publishers wait.
