@@ -51,6 +51,7 @@ mod events;
 #[cfg(any(test, feature = "testing"))]
 pub mod fuzzing;
 mod handshake;
+mod input;
 mod publish;
 mod recovery;
 mod restore;
