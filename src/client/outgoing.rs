@@ -187,6 +187,10 @@ impl Shared {
     /// about what waking the writer costs: below it, publishes come faster
     /// than one wake-up per message could carry them.
     pub(crate) fn publish_written(&self) {
+        if !self.direct_writes {
+            self.write_ready.notify_one();
+            return;
+        }
         // One clock read: a direct write's own time counts into the next gap.
         let now = self.epoch.elapsed().as_nanos() as u64;
         let last = self.last_publish.swap(now, Ordering::Relaxed);

@@ -11,9 +11,8 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::ops::RangeInclusive;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Instant;
-
 use std::task::Waker;
+use std::time::Instant;
 
 use tokio::sync::{mpsc, oneshot, watch, Notify};
 
@@ -109,7 +108,7 @@ impl Route {
     }
 
     /// Queues a delivery for the consumer, in order; the consumer's waker,
-    /// if it sleeps, goes to `wakers` (woken once the batch is queued).
+    /// if it sleeps, goes to `out` (woken once the batch is queued).
     fn push(&mut self, d: Delivery, wake: &Notify, out: &mut Vec<Handoff>) {
         if !self.overflow.is_empty() {
             self.overflow.push_back(d);
