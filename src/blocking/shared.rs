@@ -185,8 +185,6 @@ pub(crate) struct Inner {
     pub(crate) confirms: HashMap<u16, BTreeMap<u64, ConfirmSlot>>,
     /// channel -> where its returned messages go.
     pub(crate) returns: HashMap<u16, Arc<Queue<Returned>>>,
-    /// Returned publishes whose ack comes next: (channel, sequence number).
-    returned: HashMap<(u16, u64), Box<Returned>>,
     /// The server's reason while it blocks the connection.
     pub(crate) blocked: Option<String>,
     /// The writer waits for bytes.
@@ -238,7 +236,6 @@ impl Shared {
                 connected: Some(connected.clone()),
                 confirms: HashMap::new(),
                 returns: HashMap::new(),
-                returned: HashMap::new(),
                 blocked: None,
                 writer_waits: false,
                 writer_done: false,
@@ -334,29 +331,10 @@ fn settle(
     }
 }
 
-/// Publishes in `tags` whose message came back resolve as returned.
-fn settle_returned(
-    returned: &mut HashMap<(u16, u64), Box<Returned>>,
-    waiting: &mut BTreeMap<u64, ConfirmSlot>,
-    channel: u16,
-    tags: &RangeInclusive<u64>,
-) {
-    returned.retain(|&(ch, seq), message| {
-        if ch != channel || !tags.contains(&seq) {
-            return true;
-        }
-        if let Some(slot) = waiting.remove(&seq) {
-            slot.set(Ok(Confirm::Returned(message.clone())));
-        }
-        false
-    });
-}
-
 impl Inner {
-    fn confirm_waits(&self, channel: u16, seq: u64) -> bool {
-        self.confirms
-            .get(&channel)
-            .is_some_and(|w| w.contains_key(&seq))
+    /// The slot of a publish's confirm, taken out.
+    fn take_confirm(&mut self, channel: u16, seq: u64) -> Option<ConfirmSlot> {
+        self.confirms.get_mut(&channel)?.remove(&seq)
     }
 
     /// The error for an operation on a connection that has ended (or is ending).
@@ -414,9 +392,6 @@ impl Inner {
                 Event::Confirmed { channel, tags, ack } => {
                     if let Some(waiting) = self.confirms.get_mut(&channel) {
                         let verdict = if ack { Confirm::Ack } else { Confirm::Nack };
-                        if !self.returned.is_empty() {
-                            settle_returned(&mut self.returned, waiting, channel, &tags);
-                        }
                         settle(waiting, tags, Ok(verdict));
                     }
                 }
@@ -439,7 +414,6 @@ impl Inner {
                     if let Some(returns) = self.returns.remove(&channel) {
                         returns.end();
                     }
-                    self.returned.retain(|&(ch, _), _| ch != channel);
                     shared.publish_cv.notify_all();
                 }
                 Event::Closed(error) => {
@@ -461,30 +435,30 @@ impl Inner {
                     channel,
                     sequence,
                     message,
-                } => match self.returns.get(&channel) {
-                    _ if sequence.is_some_and(|seq| self.confirm_waits(channel, seq)) => {
-                        // Its publish's confirm says so; the collector hears of it too.
+                } => {
+                    // The core matched the return to its publish: that
+                    // publish's confirm is the return (the ack after it
+                    // finds no waiter left); the collector hears of it too.
+                    if let Some(slot) = sequence.and_then(|seq| self.take_confirm(channel, seq)) {
                         if let Some(q) = self.returns.get(&channel) {
                             let _ = q.push(message.clone());
                         }
-                        if let Some(seq) = sequence {
-                            self.returned.insert((channel, seq), Box::new(message));
-                        }
-                    }
-                    Some(q) => {
+                        slot.set(Ok(Confirm::Returned(Box::new(message))));
+                    } else if let Some(q) = self.returns.get(&channel) {
                         if !matches!(q.push(message), Push::Queued) {
                             tracing::warn!(
                                 channel,
                                 "returned message dropped: nobody reads the channel's returns"
                             );
                         }
+                    } else {
+                        tracing::debug!(
+                            channel,
+                            code = message.reply_code.0,
+                            "basic.return with no returns listener; dropped"
+                        );
                     }
-                    None => tracing::debug!(
-                        channel,
-                        code = message.reply_code.0,
-                        "basic.return with no returns listener; dropped"
-                    ),
-                },
+                }
                 Event::Flow { channel, active } => {
                     tracing::debug!(channel, active, "channel.flow");
                     shared.publish_cv.notify_all();

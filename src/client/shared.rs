@@ -178,8 +178,6 @@ pub(crate) struct Inner {
     pub(crate) confirms: HashMap<u16, BTreeMap<u64, Waiter<Confirm>>>,
     /// channel -> where its returned messages go.
     pub(crate) returns: HashMap<u16, mpsc::Sender<Returned>>,
-    /// Returned publishes whose ack comes next: (channel, sequence number).
-    returned: HashMap<(u16, u64), Box<Returned>>,
     /// The deadline the reader sleeps until (a command wakes it only to
     /// bring it forward: see [`Shared::kick`]).
     pub(crate) reader_deadline: Option<Instant>,
@@ -235,7 +233,6 @@ impl Shared {
                 connected: Some(tx),
                 confirms: HashMap::new(),
                 returns: HashMap::new(),
-                returned: HashMap::new(),
                 reader_deadline: None,
             }),
             outgoing: Mutex::new(None),
@@ -347,30 +344,10 @@ fn settle(
     }
 }
 
-/// Publishes in `tags` whose message came back resolve as returned.
-fn settle_returned(
-    returned: &mut HashMap<(u16, u64), Box<Returned>>,
-    waiting: &mut BTreeMap<u64, Waiter<Confirm>>,
-    channel: u16,
-    tags: &RangeInclusive<u64>,
-) {
-    returned.retain(|&(ch, seq), message| {
-        if ch != channel || !tags.contains(&seq) {
-            return true;
-        }
-        if let Some(tx) = waiting.remove(&seq) {
-            let _ = tx.send(Ok(Confirm::Returned(message.clone())));
-        }
-        false
-    });
-}
-
 impl Inner {
-    /// Whether a publish's confirm is awaited.
-    fn confirm_waits(&self, channel: u16, seq: u64) -> bool {
-        self.confirms
-            .get(&channel)
-            .is_some_and(|w| w.contains_key(&seq))
+    /// The waiter of a publish's confirm, taken out.
+    fn take_confirm(&mut self, channel: u16, seq: u64) -> Option<Waiter<Confirm>> {
+        self.confirms.get_mut(&channel)?.remove(&seq)
     }
 
     /// The error for an operation on a connection that has ended (or is ending).
@@ -446,9 +423,6 @@ impl Inner {
                 Event::Confirmed { channel, tags, ack } => {
                     if let Some(waiting) = self.confirms.get_mut(&channel) {
                         let verdict = if ack { Confirm::Ack } else { Confirm::Nack };
-                        if !self.returned.is_empty() {
-                            settle_returned(&mut self.returned, waiting, channel, &tags);
-                        }
                         settle(waiting, tags, Ok(verdict), out);
                     }
                 }
@@ -473,7 +447,6 @@ impl Inner {
                     self.routes.remove(&channel);
                     self.confirms.remove(&channel);
                     self.returns.remove(&channel);
-                    self.returned.retain(|&(ch, _), _| ch != channel);
                     shared.flow_changed.notify_waiters();
                 }
                 Event::Closed(error) => {
@@ -494,30 +467,33 @@ impl Inner {
                     channel,
                     sequence,
                     message,
-                } => match self.returns.get(&channel) {
-                    _ if sequence.is_some_and(|seq| self.confirm_waits(channel, seq)) => {
-                        // Its publish's confirm says so; the collector hears of it too.
-                        if let Some(tx) = self.returns.get(&channel) {
-                            let _ = tx.try_send(message.clone());
+                } => {
+                    // The core matched the return to its publish: that
+                    // publish's confirm is the return (the ack after it
+                    // finds no waiter left); the collector hears of it too.
+                    if let Some(tx) = sequence.and_then(|seq| self.take_confirm(channel, seq)) {
+                        if let Some(returns) = self.returns.get(&channel) {
+                            let _ = returns.try_send(message.clone());
                         }
-                        if let Some(seq) = sequence {
-                            self.returned.insert((channel, seq), Box::new(message));
-                        }
-                    }
-                    Some(tx) => {
-                        if tx.try_send(message).is_err() {
+                        out.push(Handoff::Confirm(
+                            tx,
+                            Ok(Confirm::Returned(Box::new(message))),
+                        ));
+                    } else if let Some(returns) = self.returns.get(&channel) {
+                        if returns.try_send(message).is_err() {
                             tracing::warn!(
                                 channel,
                                 "returned message dropped: nobody reads the channel's returns"
                             );
                         }
+                    } else {
+                        tracing::debug!(
+                            channel,
+                            code = message.reply_code.0,
+                            "basic.return with no returns listener; dropped"
+                        );
                     }
-                    None => tracing::debug!(
-                        channel,
-                        code = message.reply_code.0,
-                        "basic.return with no returns listener; dropped"
-                    ),
-                },
+                }
                 Event::Flow { channel, active } => {
                     tracing::debug!(channel, active, "channel.flow");
                     shared.flow_changed.notify_waiters();

@@ -132,7 +132,10 @@ pub enum Event {
     /// the core holds a return until the next `basic.ack`/`nack`: the
     /// server sends a publish's return just before its ack, so the return
     /// is reported with that ack's sequence number, just before the
-    /// [`Confirmed`](Event::Confirmed) that settles it. Returns that cannot
+    /// [`Confirmed`](Event::Confirmed) that acknowledges it: a return with
+    /// a sequence number settles that publish as returned (its confirm is
+    /// the return, whatever the ack says; the `Confirmed` covers it again,
+    /// and a front end finds nothing left to settle). Returns that cannot
     /// be matched so (several before one ack, or the channel ended) come
     /// with `sequence: None`.
     Returned {
