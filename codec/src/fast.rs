@@ -239,3 +239,22 @@ mod tests {
         same_both_ways(&wire, 4096);
     }
 }
+
+/// The size the fast path depends on: a `Frame` of more than 128 bytes is
+/// moved with a `memcpy` call on every frame decoded (measured in issue 16;
+/// the generator boxes the few methods that would make it larger).
+#[cfg(test)]
+mod size {
+    use crate::frame::Frame;
+    use crate::method::Method;
+
+    #[test]
+    fn a_frame_is_at_most_128_bytes_so_moving_it_needs_no_memcpy_call() {
+        println!(
+            "Frame {} bytes, Method {} bytes",
+            std::mem::size_of::<Frame>(),
+            std::mem::size_of::<Method>()
+        );
+        assert!(std::mem::size_of::<Frame>() <= 128);
+    }
+}

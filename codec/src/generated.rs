@@ -3207,12 +3207,11 @@ impl MethodArgs for ConfirmSelectOk {
 /// Any method: one variant per method of the spec, plus [`Method::Unknown`] for
 /// class and method ids the spec does not define.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[allow(clippy::large_enum_variant)]
 pub enum Method {
     /// `connection.start`
     ConnectionStart(ConnectionStart),
-    /// `connection.start-ok`
-    ConnectionStartOk(ConnectionStartOk),
+    /// `connection.start-ok` (boxed: its arguments are large and rare)
+    ConnectionStartOk(Box<ConnectionStartOk>),
     /// `connection.secure`
     ConnectionSecure(ConnectionSecure),
     /// `connection.secure-ok`
@@ -3257,24 +3256,24 @@ pub enum Method {
     ExchangeDelete(ExchangeDelete),
     /// `exchange.delete-ok`
     ExchangeDeleteOk(ExchangeDeleteOk),
-    /// `exchange.bind`
-    ExchangeBind(ExchangeBind),
+    /// `exchange.bind` (boxed: its arguments are large and rare)
+    ExchangeBind(Box<ExchangeBind>),
     /// `exchange.bind-ok`
     ExchangeBindOk(ExchangeBindOk),
-    /// `exchange.unbind`
-    ExchangeUnbind(ExchangeUnbind),
+    /// `exchange.unbind` (boxed: its arguments are large and rare)
+    ExchangeUnbind(Box<ExchangeUnbind>),
     /// `exchange.unbind-ok`
     ExchangeUnbindOk(ExchangeUnbindOk),
     /// `queue.declare`
     QueueDeclare(QueueDeclare),
     /// `queue.declare-ok`
     QueueDeclareOk(QueueDeclareOk),
-    /// `queue.bind`
-    QueueBind(QueueBind),
+    /// `queue.bind` (boxed: its arguments are large and rare)
+    QueueBind(Box<QueueBind>),
     /// `queue.bind-ok`
     QueueBindOk(QueueBindOk),
-    /// `queue.unbind`
-    QueueUnbind(QueueUnbind),
+    /// `queue.unbind` (boxed: its arguments are large and rare)
+    QueueUnbind(Box<QueueUnbind>),
     /// `queue.unbind-ok`
     QueueUnbindOk(QueueUnbindOk),
     /// `queue.purge`
@@ -3349,7 +3348,7 @@ impl From<ConnectionStart> for Method {
 
 impl From<ConnectionStartOk> for Method {
     fn from(m: ConnectionStartOk) -> Self {
-        Method::ConnectionStartOk(m)
+        Method::ConnectionStartOk(Box::new(m))
     }
 }
 
@@ -3487,7 +3486,7 @@ impl From<ExchangeDeleteOk> for Method {
 
 impl From<ExchangeBind> for Method {
     fn from(m: ExchangeBind) -> Self {
-        Method::ExchangeBind(m)
+        Method::ExchangeBind(Box::new(m))
     }
 }
 
@@ -3499,7 +3498,7 @@ impl From<ExchangeBindOk> for Method {
 
 impl From<ExchangeUnbind> for Method {
     fn from(m: ExchangeUnbind) -> Self {
-        Method::ExchangeUnbind(m)
+        Method::ExchangeUnbind(Box::new(m))
     }
 }
 
@@ -3523,7 +3522,7 @@ impl From<QueueDeclareOk> for Method {
 
 impl From<QueueBind> for Method {
     fn from(m: QueueBind) -> Self {
-        Method::QueueBind(m)
+        Method::QueueBind(Box::new(m))
     }
 }
 
@@ -3535,7 +3534,7 @@ impl From<QueueBindOk> for Method {
 
 impl From<QueueUnbind> for Method {
     fn from(m: QueueUnbind) -> Self {
-        Method::QueueUnbind(m)
+        Method::QueueUnbind(Box::new(m))
     }
 }
 
@@ -3733,7 +3732,9 @@ impl Method {
     ) -> Option<Result<Method, DecodeError>> {
         Some(match (class_id, method_id) {
             (10, 10) => ConnectionStart::decode_args(r).map(Method::ConnectionStart),
-            (10, 11) => ConnectionStartOk::decode_args(r).map(Method::ConnectionStartOk),
+            (10, 11) => {
+                ConnectionStartOk::decode_args(r).map(|m| Method::ConnectionStartOk(Box::new(m)))
+            }
             (10, 20) => ConnectionSecure::decode_args(r).map(Method::ConnectionSecure),
             (10, 21) => ConnectionSecureOk::decode_args(r).map(Method::ConnectionSecureOk),
             (10, 30) => ConnectionTune::decode_args(r).map(Method::ConnectionTune),
@@ -3758,15 +3759,15 @@ impl Method {
             (40, 11) => ExchangeDeclareOk::decode_args(r).map(Method::ExchangeDeclareOk),
             (40, 20) => ExchangeDelete::decode_args(r).map(Method::ExchangeDelete),
             (40, 21) => ExchangeDeleteOk::decode_args(r).map(Method::ExchangeDeleteOk),
-            (40, 30) => ExchangeBind::decode_args(r).map(Method::ExchangeBind),
+            (40, 30) => ExchangeBind::decode_args(r).map(|m| Method::ExchangeBind(Box::new(m))),
             (40, 31) => ExchangeBindOk::decode_args(r).map(Method::ExchangeBindOk),
-            (40, 40) => ExchangeUnbind::decode_args(r).map(Method::ExchangeUnbind),
+            (40, 40) => ExchangeUnbind::decode_args(r).map(|m| Method::ExchangeUnbind(Box::new(m))),
             (40, 51) => ExchangeUnbindOk::decode_args(r).map(Method::ExchangeUnbindOk),
             (50, 10) => QueueDeclare::decode_args(r).map(Method::QueueDeclare),
             (50, 11) => QueueDeclareOk::decode_args(r).map(Method::QueueDeclareOk),
-            (50, 20) => QueueBind::decode_args(r).map(Method::QueueBind),
+            (50, 20) => QueueBind::decode_args(r).map(|m| Method::QueueBind(Box::new(m))),
             (50, 21) => QueueBindOk::decode_args(r).map(Method::QueueBindOk),
-            (50, 50) => QueueUnbind::decode_args(r).map(Method::QueueUnbind),
+            (50, 50) => QueueUnbind::decode_args(r).map(|m| Method::QueueUnbind(Box::new(m))),
             (50, 51) => QueueUnbindOk::decode_args(r).map(Method::QueueUnbindOk),
             (50, 30) => QueuePurge::decode_args(r).map(Method::QueuePurge),
             (50, 31) => QueuePurgeOk::decode_args(r).map(Method::QueuePurgeOk),
@@ -4288,9 +4289,9 @@ impl Method {
 /// is present on the wire when it is `Some`; the flags word is derived from that.
 ///
 /// ```
-/// use amqp091_codec::BasicProperties;
+/// use amqp091_codec::{BasicProperties, ShortStr};
 /// let props = BasicProperties::default()
-///     .with_content_type("text/plain".into())
+///     .with_content_type(ShortStr::from_static("text/plain"))
 ///     .with_delivery_mode(2);
 /// assert_eq!(props.delivery_mode, Some(2));
 /// ```

@@ -637,6 +637,31 @@ fn groups(fields: &[Field]) -> Vec<Vec<&Field>> {
     out
 }
 
+/// The most argument bytes a method keeps inline in [`Method`]'s variant;
+/// larger ones are boxed, so that a decoded `Frame` stays at 128 bytes or
+/// less (a size the compiler moves without a `memcpy` call: the hot path
+/// of a delivery moves one `Frame` per frame, issue 16).
+const MAX_INLINE_ARGS: usize = 112;
+
+/// Whether method `m`'s variant holds its arguments in a `Box`: their
+/// in-memory size (strings 32 bytes, tables 24, integers their width, one
+/// byte a bit) is over [`MAX_INLINE_ARGS`].
+pub fn is_boxed(m: &Method) -> bool {
+    let size: usize = m
+        .fields
+        .iter()
+        .map(|f| match f.ty.as_str() {
+            "shortstr" | "longstr" => 32,
+            "table" => 24,
+            "longlong" | "timestamp" => 8,
+            "long" => 4,
+            "short" => 2,
+            _ => 1,
+        })
+        .sum();
+    size > MAX_INLINE_ARGS
+}
+
 /// Generates `codec/src/generated.rs` (before rustfmt).
 pub fn generate(spec: &Spec) -> Result<String, String> {
     let mut o = String::new();
@@ -666,17 +691,26 @@ pub fn generate(spec: &Spec) -> Result<String, String> {
     }
 
     // The Method enum.
-    o.push_str("/// Any method: one variant per method of the spec, plus [`Method::Unknown`] for\n/// class and method ids the spec does not define.\n#[derive(Debug, Clone, PartialEq, Eq)]\n#[allow(clippy::large_enum_variant)]\npub enum Method {\n");
+    o.push_str("/// Any method: one variant per method of the spec, plus [`Method::Unknown`] for\n/// class and method ids the spec does not define.\n#[derive(Debug, Clone, PartialEq, Eq)]\npub enum Method {\n");
     for (c, m) in &all {
         let s = struct_name(&c.name, &m.name);
-        let _ = writeln!(o, "    /// `{}.{}`\n    {s}({s}),", c.name, m.name);
+        if is_boxed(m) {
+            let _ = writeln!(
+                o,
+                "    /// `{}.{}` (boxed: its arguments are large and rare)\n    {s}(Box<{s}>),",
+                c.name, m.name
+            );
+        } else {
+            let _ = writeln!(o, "    /// `{}.{}`\n    {s}({s}),", c.name, m.name);
+        }
     }
     o.push_str("    /// A class/method pair the spec does not define, with its raw arguments.\n    Unknown(crate::method::UnknownMethod),\n}\n\n");
     for (c, m) in &all {
         let s = struct_name(&c.name, &m.name);
+        let wrap = if is_boxed(m) { "Box::new(m)" } else { "m" };
         let _ = writeln!(
             o,
-            "impl From<{s}> for Method {{\n    fn from(m: {s}) -> Self {{\n        Method::{s}(m)\n    }}\n}}\n"
+            "impl From<{s}> for Method {{\n    fn from(m: {s}) -> Self {{\n        Method::{s}({wrap})\n    }}\n}}\n"
         );
     }
 
@@ -684,10 +718,17 @@ pub fn generate(spec: &Spec) -> Result<String, String> {
     o.push_str("    pub(crate) fn decode_known(class_id: u16, method_id: u16, r: &mut Reader<'_>) -> Option<Result<Method, DecodeError>> {\n        Some(match (class_id, method_id) {\n");
     for (c, m) in &all {
         let s = struct_name(&c.name, &m.name);
+        let wrap = if is_boxed(m) {
+            "|m| Method::{s}(Box::new(m))"
+        } else {
+            "Method::{s}"
+        };
         let _ = writeln!(
             o,
-            "            ({}, {}) => {s}::decode_args(r).map(Method::{s}),",
-            c.index, m.index
+            "            ({}, {}) => {s}::decode_args(r).map({}),",
+            c.index,
+            m.index,
+            wrap.replace("{s}", &s)
         );
     }
     o.push_str("            _ => return None,\n        })\n    }\n\n");
@@ -1080,7 +1121,7 @@ fn gen_properties(o: &mut String, c: &Class) -> Result<(), String> {
     if n > 15 {
         return Err("more than 15 properties need flag continuation".into());
     }
-    o.push_str("/// The content properties of class `basic` (the 14 of the spec). A property\n/// is present on the wire when it is `Some`; the flags word is derived from that.\n///\n/// ```\n/// use amqp091_codec::BasicProperties;\n/// let props = BasicProperties::default()\n///     .with_content_type(\"text/plain\".into())\n///     .with_delivery_mode(2);\n/// assert_eq!(props.delivery_mode, Some(2));\n/// ```\n#[derive(Debug, Clone, Default, PartialEq, Eq)]\npub struct BasicProperties {\n");
+    o.push_str("/// The content properties of class `basic` (the 14 of the spec). A property\n/// is present on the wire when it is `Some`; the flags word is derived from that.\n///\n/// ```\n/// use amqp091_codec::{BasicProperties, ShortStr};\n/// let props = BasicProperties::default()\n///     .with_content_type(ShortStr::from_static(\"text/plain\"))\n///     .with_delivery_mode(2);\n/// assert_eq!(props.delivery_mode, Some(2));\n/// ```\n#[derive(Debug, Clone, Default, PartialEq, Eq)]\npub struct BasicProperties {\n");
     for f in &c.properties {
         let tg = type_gen(&f.ty)?;
         let mut d = f
@@ -1250,7 +1291,7 @@ pub fn generate_strategies(spec: &Spec) -> Result<String, String> {
                     idents.join(", ")
                 );
             }
-            arms.push(format!("{fname}().prop_map(Method::{s}).boxed()"));
+            arms.push(format!("{fname}().prop_map(Method::from).boxed()"));
         }
     }
     let _ = writeln!(

@@ -92,7 +92,7 @@ impl Topology {
                     .retain(|b| &b.source != name && &b.destination != name);
             }
             Method::QueueBind(b) => {
-                let mut b = b.clone();
+                let mut b = QueueBind::clone(b);
                 b.no_wait = false;
                 if !self.bindings.contains(&b) {
                     self.bindings.push(b);
@@ -105,7 +105,7 @@ impl Topology {
                     && b.arguments == u.arguments)
             }),
             Method::ExchangeBind(b) => {
-                let mut b = b.clone();
+                let mut b = ExchangeBind::clone(b);
                 b.no_wait = false;
                 if !self.exchange_bindings.contains(&b) {
                     self.exchange_bindings.push(b);

@@ -160,7 +160,7 @@ impl ServerHandshake {
                     },
                 ) => match (step, m) {
                     (Step::StartOk, Method::ConnectionStartOk(m)) => {
-                        self.start_ok = Some(m);
+                        self.start_ok = Some(*m);
                         method(0, self.tune.clone()).encode(&mut out);
                         self.step = Step::TuneOk;
                     }
