@@ -170,9 +170,9 @@ pub fn run(url: &str, log: &mut dyn FnMut(String)) -> Result<Summary, Box<dyn Er
         0,
         &ConnectionStartOk {
             client_properties,
-            mechanism: "PLAIN".into(),
+            mechanism: ShortStr::from_static("PLAIN"),
             response: LongStr::from(response),
-            locale: "en_US".into(),
+            locale: ShortStr::from_static("en_US"),
         },
     )?;
     log("-> connection.start-ok PLAIN".into());
@@ -232,7 +232,7 @@ pub fn run(url: &str, log: &mut dyn FnMut(String)) -> Result<Summary, Box<dyn Er
     let mut headers = FieldTable::new();
     headers.insert("x-example", FieldValue::I32(42));
     let properties = BasicProperties::default()
-        .with_content_type("text/plain".into())
+        .with_content_type(ShortStr::from_static("text/plain"))
         .with_headers(headers)
         .with_delivery_mode(1);
     encode_method(
@@ -297,7 +297,7 @@ pub fn run(url: &str, log: &mut dyn FnMut(String)) -> Result<Summary, Box<dyn Er
         0,
         &ConnectionClose {
             reply_code: 200,
-            reply_text: "bye".into(),
+            reply_text: ShortStr::from_static("bye"),
             ..Default::default()
         },
     )?;

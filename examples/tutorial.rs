@@ -11,6 +11,7 @@
 //! (The Go tutorial's URL ends in `/`; by RabbitMQ's URI spec that is the
 //! empty vhost, so the default here spells the vhost `/` as `%2f`.)
 
+use amqp091::ShortStr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use amqp091::{
@@ -74,7 +75,7 @@ pub async fn run(url: &str) -> Result<(), Error> {
         .unwrap_or(Duration::ZERO)
         .as_secs();
     let properties = BasicProperties::default()
-        .with_content_type("text/plain".into())
+        .with_content_type(ShortStr::from_static("text/plain"))
         .with_delivery_mode(2)
         .with_timestamp(now);
     let mandatory = BasicPublishOptions {

@@ -21,13 +21,15 @@
 //!
 //! fn reply_props(queue: &str, id: String) -> Result<BasicProperties, Error> {
 //!     Ok(BasicProperties::default()
-//!         .with_reply_to(ShortStr::copy_from_str(queue)?)   // `?`: a name over 255 bytes
-//!         .with_correlation_id(ShortStr::try_from(id)?)
+//!         .with_reply_to(ShortStr::try_from(queue)?)    // any `&str`; `?`: over 255 bytes
+//!         .with_correlation_id(ShortStr::try_from(id)?) // a `String`, not copied
+//!         .with_content_type(ShortStr::from_static("application/json")) // a literal
 //!         .persistent())
 //! }
 //! let props = reply_props("amq.rabbitmq.reply-to", "42".into())?;
 //! assert_eq!(props.reply_to_str(), Some("amq.rabbitmq.reply-to"));
 //! assert_eq!(props.correlation_id_str(), Some("42"));
+//! assert_eq!(props.content_type_str(), Some("application/json"));
 //! # Ok::<(), Error>(())
 //! ```
 #![forbid(unsafe_code)]

@@ -12,6 +12,7 @@ mod blocking_hello_world;
 #[path = "../examples/blocking_work_queues.rs"]
 mod blocking_work_queues;
 
+use amqp091::ShortStr;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
@@ -199,7 +200,7 @@ fn a_full_consumer_stops_the_reader_and_heartbeats_go_on() {
     peer.send(&[frames::method(
         channel,
         amqp091::codec::method::BasicConsumeOk {
-            consumer_tag: "c".into(),
+            consumer_tag: ShortStr::from_static("c"),
         },
     )]);
     let mut consumer = opener.join().unwrap().expect("consumer");

@@ -6,6 +6,7 @@
 
 mod common;
 
+use amqp091::ShortStr;
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -314,8 +315,8 @@ fn frames_shows_every_field_value_type() {
     args.insert("V", FieldValue::Void);
     args.insert("bin", FieldValue::LongStr(vec![0xff, 0x00].into()));
     let declare = ExchangeDeclare {
-        exchange: "ex".into(),
-        kind: "headers".into(),
+        exchange: ShortStr::from_static("ex"),
+        kind: ShortStr::from_static("headers"),
         arguments: args,
         ..Default::default()
     };
@@ -489,12 +490,12 @@ fn frames_reads_a_file_or_stdin_alike() {
 fn frames_of_a_message_encoded_by_the_codec() {
     let mut wire = BytesMut::new();
     let publish = BasicPublish {
-        routing_key: "k".into(),
+        routing_key: ShortStr::from_static("k"),
         ..Default::default()
     };
     encode_method(&mut wire, 1, &publish);
     let props = BasicProperties::default()
-        .with_message_id("m-1".into())
+        .with_message_id(ShortStr::from_static("m-1"))
         .with_priority(7);
     encode_content(&mut wire, 1, &props, &[0xff, 0x00, 0x41], 4096);
     let records = frames(&["--json", "--body"], &wire).ok().json();

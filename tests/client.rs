@@ -8,6 +8,7 @@ mod common;
 #[path = "../examples/tutorial.rs"]
 mod tutorial;
 
+use amqp091::ShortStr;
 use amqp091::{
     BasicConsumeOptions, BasicGetOptions, BasicNackOptions, BasicProperties, BasicPublishOptions,
     BasicQosOptions, Channel, Confirm, Connection, ConnectionOptions, ConsumerEnd, Error,
@@ -24,7 +25,7 @@ async fn connect() -> Connection {
 
 fn text(body: &str) -> (BasicProperties, Vec<u8>) {
     (
-        BasicProperties::default().with_content_type("text/plain".into()),
+        BasicProperties::default().with_content_type(ShortStr::from_static("text/plain")),
         body.as_bytes().to_vec(),
     )
 }

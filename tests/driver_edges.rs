@@ -3,6 +3,7 @@
 //! publisher paused by flow when its channel closes, a hostile ack, a
 //! server that stops reading.
 
+use amqp091::ShortStr;
 use std::time::Duration;
 
 use amqp091::codec::method::*;
@@ -186,7 +187,7 @@ async fn a_multiple_ack_with_the_largest_tag_settles_everything() {
     peer.send_method(
         c,
         QueueDeclareOk {
-            queue: "q".into(),
+            queue: ShortStr::from_static("q"),
             ..Default::default()
         },
     )

@@ -9,7 +9,7 @@ use amqp091::{
     BasicPublishOptions, Confirm, Connection, ConsumerEnd, Error, FieldTable, Initiator, NoWait,
     QueueDeclareOptions, QueueDeleteOptions, ReplyCode,
 };
-use common::{broker_url, temp_queue, unique, within};
+use common::{broker_url, own_user, rabbitmqctl, temp_queue, unique, within};
 use tokio_stream::StreamExt;
 
 async fn connect() -> Connection {
@@ -239,4 +239,62 @@ async fn a_refused_vhost_is_named_in_quotes_even_when_empty() {
         .unwrap_err();
     assert_eq!(err.reply_code(), Some(ReplyCode::NOT_ALLOWED), "{err}");
     assert!(err.to_string().contains("(virtual host \"\")"), "{err}");
+}
+
+/// Polls `fut` once and drops it: `Some(output)` if it finished at once.
+async fn poll_once_then_drop<F: std::future::Future>(fut: F) -> Option<F::Output> {
+    let mut fut = std::pin::pin!(fut);
+    std::future::poll_fn(|cx| match fut.as_mut().poll(cx) {
+        std::task::Poll::Ready(v) => std::task::Poll::Ready(Some(v)),
+        std::task::Poll::Pending => std::task::Poll::Ready(None),
+    })
+    .await
+}
+
+/// The channel numbers RabbitMQ lists for `user`'s connections.
+fn broker_channels_of(user: &str) -> Vec<String> {
+    rabbitmqctl(&[
+        "list_channels",
+        "-q",
+        "--no-table-headers",
+        "user",
+        "number",
+    ])
+    .lines()
+    .filter_map(|l| l.split_once('\t'))
+    .filter(|(u, _)| *u == user)
+    .map(|(_, n)| n.trim().to_string())
+    .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelled_open_channels_leave_no_channel_open_on_rabbitmq() {
+    let (user, password) = own_user("amqp091-cancel-open");
+    let mut options = amqp091::ConnectionOptions::from_url(&broker_url()).unwrap();
+    options.username = user.clone();
+    options.password = password;
+    let conn = within("connect", Connection::connect_with(options))
+        .await
+        .unwrap();
+    // Ten opens cut off after sending channel.open, before the open-ok.
+    for _ in 0..10 {
+        assert!(poll_once_then_drop(conn.open_channel()).await.is_none());
+    }
+    // A channel that is kept, used for a round trip.
+    let kept = conn.open_channel().await.unwrap();
+    temp_queue(&kept).await;
+    // The broker ends with the kept channel only: each abandoned one was
+    // closed when its open-ok came. The closes are asynchronous to the
+    // kept channel, so the listing is read until it settles (bounded).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let mut listed = broker_channels_of(&user);
+    while listed.len() != 1 && std::time::Instant::now() < deadline {
+        listed = broker_channels_of(&user);
+    }
+    assert_eq!(
+        listed,
+        vec![kept.id().to_string()],
+        "channels on the broker"
+    );
+    conn.close().await.unwrap();
 }

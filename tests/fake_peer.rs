@@ -4,6 +4,7 @@
 //! tokio's paused clock, so timeouts fire in no real time; the connect
 //! path's tests use a TCP listener on 127.0.0.1, on the real clock.
 
+use amqp091::ShortStr;
 use std::time::Duration;
 
 use amqp091::codec::method::*;
@@ -309,7 +310,7 @@ async fn flow_and_blocked_pause_publishers() {
     peer.send_method(
         0,
         ConnectionBlocked {
-            reason: "low on disk".into(),
+            reason: ShortStr::from_static("low on disk"),
         },
     )
     .await;

@@ -25,11 +25,12 @@
 //!
 //! ```
 //! use amqp091_codec::{encode_content, encode_method, BasicProperties, Frame,
-//!     FrameDecoder, method::BasicPublish};
+//!     FrameDecoder, ShortStr, method::BasicPublish};
 //! use bytes::{Bytes, BytesMut};
 //!
 //! let mut wire = BytesMut::new();
-//! let publish = BasicPublish { exchange: "e1".into(), routing_key: "q1Key".into(),
+//! let publish = BasicPublish { exchange: ShortStr::from_static("e1"),
+//!     routing_key: ShortStr::from_static("q1Key"),
 //!     mandatory: true, ..Default::default() };
 //! encode_method(&mut wire, 1, &publish);
 //! let props = BasicProperties::default().with_delivery_mode(2);

@@ -3,11 +3,11 @@
 //! them in.
 //!
 //! ```
-//! use amqp091_codec::BasicProperties;
+//! use amqp091_codec::{BasicProperties, ShortStr};
 //!
 //! let props = BasicProperties::default()
 //!     .persistent()
-//!     .with_reply_to("amq.rabbitmq.reply-to".into());
+//!     .with_reply_to(ShortStr::from_static("amq.rabbitmq.reply-to"));
 //! assert!(props.is_persistent());
 //! assert_eq!(props.delivery_mode, Some(BasicProperties::PERSISTENT));
 //! assert_eq!(props.reply_to_str(), Some("amq.rabbitmq.reply-to"));

@@ -534,7 +534,7 @@ mod heap_size_tests {
         assert!(t.heap_size() > 10 * 2000, "far more than the wire size");
         let inner = t.clone();
         let inner_size = inner.heap_size();
-        let nested = FieldTable(vec![("t".into(), FieldValue::Table(inner))]);
+        let nested = FieldTable(vec![(ShortStr::from_static("t"), FieldValue::Table(inner))]);
         assert!(nested.heap_size() > inner_size, "nested tables count");
         let array = FieldArray(vec![FieldValue::Void; 10]);
         assert!(array.heap_size() >= 10 * std::mem::size_of::<FieldValue>());

@@ -15,18 +15,29 @@ use crate::error::{DecodeError, DecodeErrorKind};
 /// Shares memory with the frame it was decoded from. Read it with
 /// [`as_str`](ShortStr::as_str) (`None` when not UTF-8) or `Display`.
 ///
+/// Built as a `&str` is: [`from_static`](ShortStr::from_static) for a
+/// literal (const, no copy), `TryFrom` for any `&str` (copied), a `String`
+/// (no copy), or bytes with [`new`](ShortStr::new); the only failure is a length over 255, and
+/// [`ShortStrTooLong`] converts into the client's `Error`, so `?` works.
+/// There is deliberately no `From<&'static str>`: it would make
+/// `ShortStr::try_from(s)` demand a `'static` borrow of every `&str`.
+///
 /// ```
 /// use amqp091_codec::{ShortStr, ShortStrTooLong};
 ///
-/// let literal: ShortStr = "jobs".into();                  // a `&'static str`
-/// let name = String::from("reply-42");
-/// let borrowed = ShortStr::copy_from_str(&name)?;         // any `&str`, copied
-/// let from_ref = ShortStr::try_from(&name)?;              // a `&String`, copied
-/// let owned = ShortStr::try_from(name)?;                  // a `String`, no copy
-/// assert_eq!(borrowed, from_ref);
-/// assert_eq!(owned.as_str(), Some("reply-42"));
-/// assert_eq!(literal, "jobs");
-/// assert!(ShortStr::copy_from_str(&"x".repeat(256)).is_err());
+/// const JOBS: ShortStr = ShortStr::from_static("jobs");   // a literal, shared
+/// fn reply_queue(id: u32) -> Result<ShortStr, ShortStrTooLong> {
+///     let name = format!("reply-{id}");
+///     let borrowed = ShortStr::try_from(name.as_str())?;  // any `&str`, copied
+///     let owned = ShortStr::try_from(name)?;              // a `String`, no copy
+///     assert_eq!(borrowed, owned);
+///     Ok(owned)
+/// }
+/// let queue: ShortStr = "orders".try_into()?;
+/// assert_eq!(reply_queue(42)?.as_str(), Some("reply-42"));
+/// assert_eq!(JOBS, "jobs");
+/// assert_eq!(queue.to_string(), "orders");
+/// assert!(ShortStr::try_from("x".repeat(256)).is_err());
 /// # Ok::<(), ShortStrTooLong>(())
 /// ```
 #[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -112,13 +123,11 @@ impl ShortStr {
     }
 }
 
-/// For literals, as [`ShortStr::from_static`].
-///
-/// # Panics
-/// When `s` is longer than 255 bytes.
-impl From<&'static str> for ShortStr {
-    fn from(s: &'static str) -> Self {
-        ShortStr::from_static(s)
+/// Any `&str`, copied (for a literal, [`ShortStr::from_static`] shares it instead).
+impl TryFrom<&str> for ShortStr {
+    type Error = ShortStrTooLong;
+    fn try_from(s: &str) -> Result<Self, Self::Error> {
+        ShortStr::copy_from_str(s)
     }
 }
 
@@ -129,8 +138,6 @@ impl TryFrom<String> for ShortStr {
     }
 }
 
-/// Lets maps keyed by `ShortStr` be searched with a byte slice (the hash is
-/// the slice's, as for `Bytes`).
 impl TryFrom<&String> for ShortStr {
     type Error = ShortStrTooLong;
     fn try_from(s: &String) -> Result<Self, Self::Error> {
@@ -138,6 +145,8 @@ impl TryFrom<&String> for ShortStr {
     }
 }
 
+/// Lets maps keyed by `ShortStr` be searched with a byte slice (the hash is
+/// the slice's, as for `Bytes`).
 impl std::borrow::Borrow<[u8]> for ShortStr {
     fn borrow(&self) -> &[u8] {
         &self.0

@@ -145,14 +145,14 @@ const BODY: &[u8] = b"Hello Golang and AMQP(Rabbitmq)!";
 fn publish_triplet_encodes_as_the_go_client_wrote_it() {
     let mut buf = BytesMut::new();
     let publish = BasicPublish {
-        exchange: "e1".into(),
-        routing_key: "q1Key".into(),
+        exchange: ShortStr::from_static("e1"),
+        routing_key: ShortStr::from_static("q1Key"),
         mandatory: true,
         ..Default::default()
     };
     encode_method(&mut buf, 1, &publish);
     let props = BasicProperties::default()
-        .with_content_type("text/plain".into())
+        .with_content_type(ShortStr::from_static("text/plain"))
         .with_delivery_mode(2)
         .with_timestamp(0x6b05_5fc9);
     encode_content(&mut buf, 1, &props, BODY, 131_072);
@@ -192,7 +192,7 @@ fn publish_triplet_decodes_field_by_field() {
     assert_eq!(header.properties.flags(), 0x9040);
     assert_eq!(
         header.properties.content_type,
-        Some(ShortStr::from("text/plain"))
+        Some(ShortStr::from_static("text/plain"))
     );
     assert_eq!(header.properties.delivery_mode, Some(2));
     assert_eq!(header.properties.timestamp, Some(0x6b05_5fc9));
@@ -468,7 +468,7 @@ fn body_is_split_at_frame_max_and_shares_the_read_buffer() {
 fn bits_pack_across_runs() {
     // queue.declare: passive, durable, exclusive, auto-delete, no-wait share one octet.
     let m = QueueDeclare {
-        queue: "q".into(),
+        queue: ShortStr::from_static("q"),
         durable: true,
         auto_delete: true,
         no_wait: true,

@@ -266,7 +266,7 @@ impl Session {
             client_properties: client_properties(options.capabilities),
             mechanism: ShortStr::copy_from_str(options.mechanism).unwrap_or_default(),
             response: LongStr::from(response),
-            locale: ShortStr::from("en_US"),
+            locale: ShortStr::from_static("en_US"),
         };
         self.send_method(0, &start_ok.into()).await?;
         if options.stop_after_start_ok {

@@ -10,6 +10,7 @@ use amqp091_codec::method::{
     QueueDeclare, QueueDeclareOk,
 };
 use amqp091_codec::spec_info::{method_by_name, method_info, ERRATA, METHODS};
+use amqp091_codec::ShortStr;
 use amqp091_codec::{Method, UnknownMethod};
 use amqp091_spec::{Class, Spec};
 use bytes::{BufMut, Bytes, BytesMut};
@@ -282,7 +283,7 @@ fn no_wait_and_expects_reply_on_every_method() {
 fn no_wait_and_expects_reply_by_hand() {
     let declare = |no_wait| {
         Method::from(QueueDeclare {
-            queue: "q".into(),
+            queue: ShortStr::from_static("q"),
             no_wait,
             ..Default::default()
         })

@@ -180,6 +180,7 @@ impl Drop for QueueRx {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codec::ShortStr;
     use std::future::Future;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::task::Wake;
@@ -194,11 +195,11 @@ mod tests {
     fn delivery(tag: u64) -> Delivery {
         Delivery {
             channel: 1,
-            consumer_tag: "ctag".into(),
+            consumer_tag: ShortStr::from_static("ctag"),
             delivery_tag: tag,
             redelivered: false,
-            exchange: "".into(),
-            routing_key: "q".into(),
+            exchange: ShortStr::from_static(""),
+            routing_key: ShortStr::from_static("q"),
             properties: Default::default(),
             body: bytes::Bytes::from_static(b"x"),
         }

@@ -17,6 +17,7 @@
 //! delivery buffer plus one message (and its decoded headers), and contents
 //! in progress within the buffer plus the maximum message size.
 
+use crate::codec::ShortStr;
 use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
@@ -229,7 +230,7 @@ pub fn client_session(data: &[u8]) {
                 let _ = conn.request(
                     channel,
                     QueueDeclare {
-                        queue: "q".into(),
+                        queue: ShortStr::from_static("q"),
                         no_wait: arg & 0x80 != 0,
                         ..Default::default()
                     }

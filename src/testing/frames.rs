@@ -117,8 +117,8 @@ pub fn basic_deliver(consumer_tag: &str, delivery_tag: u64) -> BasicDeliver {
         consumer_tag: short(consumer_tag),
         delivery_tag,
         redelivered: false,
-        exchange: "".into(),
-        routing_key: "q".into(),
+        exchange: ShortStr::from_static(""),
+        routing_key: ShortStr::from_static("q"),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Channels: ids, limits, reply matching, no-wait, channel exceptions and closes.
 
 use super::*;
+use crate::codec::ShortStr;
 
 #[test]
 fn channels_are_allocated_lowest_first_and_reused() {
@@ -51,7 +52,7 @@ fn replies_complete_requests_in_order() {
         .request(
             ch,
             QueueDeclare {
-                queue: "a".into(),
+                queue: ShortStr::from_static("a"),
                 ..Default::default()
             }
             .into(),
@@ -64,8 +65,8 @@ fn replies_complete_requests_in_order() {
         .request(
             ch,
             ExchangeDeclare {
-                exchange: "x".into(),
-                kind: "direct".into(),
+                exchange: ShortStr::from_static("x"),
+                kind: ShortStr::from_static("direct"),
                 ..Default::default()
             }
             .into(),
@@ -91,7 +92,7 @@ fn replies_complete_requests_in_order() {
         m(
             ch,
             QueueDeclareOk {
-                queue: "a".into(),
+                queue: ShortStr::from_static("a"),
                 message_count: 3,
                 consumer_count: 1,
             },
@@ -120,8 +121,8 @@ fn nowait_expects_no_reply_and_async_methods_neither() {
         .request(
             ch,
             ExchangeDeclare {
-                exchange: "e1".into(),
-                kind: "direct".into(),
+                exchange: ShortStr::from_static("e1"),
+                kind: ShortStr::from_static("direct"),
                 no_wait: true,
                 ..Default::default()
             }
@@ -152,7 +153,7 @@ fn nowait_expects_no_reply_and_async_methods_neither() {
         ch,
         ChannelClose {
             reply_code: 406,
-            reply_text: "PRECONDITION_FAILED - inequivalent arg 'type'".into(),
+            reply_text: ShortStr::from_static("PRECONDITION_FAILED - inequivalent arg 'type'"),
             class_id: 40,
             method_id: 10,
         },
@@ -186,7 +187,7 @@ fn channel_exception_fails_that_channel_only() {
         .request(
             ch1,
             QueueDeclare {
-                queue: "missing".into(),
+                queue: ShortStr::from_static("missing"),
                 passive: true,
                 ..Default::default()
             }
@@ -200,7 +201,7 @@ fn channel_exception_fails_that_channel_only() {
         .request(
             ch2,
             QueueDeclare {
-                queue: "there".into(),
+                queue: ShortStr::from_static("there"),
                 passive: true,
                 ..Default::default()
             }
@@ -215,7 +216,7 @@ fn channel_exception_fails_that_channel_only() {
             ch1,
             ChannelClose {
                 reply_code: 404,
-                reply_text: "NOT_FOUND - no queue 'missing' in vhost '/'".into(),
+                reply_text: ShortStr::from_static("NOT_FOUND - no queue 'missing' in vhost '/'"),
                 class_id: 50,
                 method_id: 10,
             },
@@ -223,7 +224,7 @@ fn channel_exception_fails_that_channel_only() {
         m(
             ch2,
             QueueDeclareOk {
-                queue: "there".into(),
+                queue: ShortStr::from_static("there"),
                 ..Default::default()
             },
         ),
@@ -288,7 +289,7 @@ fn closes_crossing_on_a_channel_end_with_the_servers_reason() {
         ch,
         ChannelClose {
             reply_code: 404,
-            reply_text: "NOT_FOUND - no exchange 'x' in vhost '/'".into(),
+            reply_text: ShortStr::from_static("NOT_FOUND - no exchange 'x' in vhost '/'"),
             class_id: 60,
             method_id: 40,
         },
@@ -362,8 +363,8 @@ fn an_abandoned_consume_is_cancelled_when_it_starts() {
     h.connect();
     let ch = h.open_channel();
     let consume = BasicConsume {
-        queue: "q".into(),
-        consumer_tag: "c".into(),
+        queue: ShortStr::from_static("q"),
+        consumer_tag: ShortStr::from_static("c"),
         no_ack: true,
         ..Default::default()
     };
@@ -373,7 +374,7 @@ fn an_abandoned_consume_is_cancelled_when_it_starts() {
     h.feed(&[m(
         ch,
         BasicConsumeOk {
-            consumer_tag: "c".into(),
+            consumer_tag: ShortStr::from_static("c"),
         },
     )]);
     let sent = h.sent_methods();

@@ -1,6 +1,7 @@
 //! Closing the connection: ours, the server's, crossing closes, timeouts.
 
 use super::*;
+use crate::codec::ShortStr;
 
 #[test]
 fn application_close_waits_for_close_ok() {
@@ -67,7 +68,17 @@ fn server_close_while_open_fails_everything() {
         .unwrap()
         .unwrap();
     h.sent();
-    h.feed(&[m(0, ConnectionClose { reply_code: 320, reply_text: "CONNECTION_FORCED - broker forced connection closure with reason 'shutdown'".into(), class_id: 0, method_id: 0 })]);
+    h.feed(&[m(
+        0,
+        ConnectionClose {
+            reply_code: 320,
+            reply_text: ShortStr::from_static(
+                "CONNECTION_FORCED - broker forced connection closure with reason 'shutdown'",
+            ),
+            class_id: 0,
+            method_id: 0,
+        },
+    )]);
     assert!(matches!(
         h.sent_methods().as_slice(),
         [Method::ConnectionCloseOk(_)]
@@ -110,7 +121,7 @@ fn a_crossing_server_close_ends_an_application_close_with_the_servers_reason() {
         0,
         ConnectionClose {
             reply_code: 320,
-            reply_text: "CONNECTION_FORCED - shutdown".into(),
+            reply_text: ShortStr::from_static("CONNECTION_FORCED - shutdown"),
             class_id: 0,
             method_id: 0,
         },

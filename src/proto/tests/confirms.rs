@@ -1,6 +1,7 @@
 //! Publisher confirms: settlement (single, multiple, nack) and failure when a channel or the connection ends.
 
 use super::*;
+use crate::codec::ShortStr;
 
 #[test]
 fn server_cancel_flow_and_confirms_become_events() {
@@ -11,8 +12,8 @@ fn server_cancel_flow_and_confirms_become_events() {
         .request(
             ch,
             BasicConsume {
-                queue: "q".into(),
-                consumer_tag: "ctag".into(),
+                queue: ShortStr::from_static("q"),
+                consumer_tag: ShortStr::from_static("ctag"),
                 no_wait: true,
                 ..Default::default()
             }
@@ -31,7 +32,7 @@ fn server_cancel_flow_and_confirms_become_events() {
         m(
             ch,
             BasicCancel {
-                consumer_tag: "ctag".into(),
+                consumer_tag: ShortStr::from_static("ctag"),
                 no_wait: false,
             },
         ),
@@ -54,7 +55,7 @@ fn server_cancel_flow_and_confirms_become_events() {
         m(
             0,
             ConnectionBlocked {
-                reason: "low on memory".into(),
+                reason: ShortStr::from_static("low on memory"),
             },
         ),
         m(0, ConnectionUnblocked::default()),
@@ -234,7 +235,7 @@ fn unsettled_publishes_fail_with_the_reason_when_the_server_closes_the_channel()
             ch,
             ChannelClose {
                 reply_code: 404,
-                reply_text: "NOT_FOUND - no exchange 'x'".into(),
+                reply_text: ShortStr::from_static("NOT_FOUND - no exchange 'x'"),
                 class_id: 60,
                 method_id: 40,
             },
@@ -282,9 +283,9 @@ fn returned(ch: u16) -> Vec<Frame> {
             ch,
             BasicReturn {
                 reply_code: 312,
-                reply_text: "NO_ROUTE".into(),
-                exchange: "".into(),
-                routing_key: "nowhere".into(),
+                reply_text: ShortStr::from_static("NO_ROUTE"),
+                exchange: ShortStr::from_static(""),
+                routing_key: ShortStr::from_static("nowhere"),
             },
         ),
         Frame::Header {
@@ -332,7 +333,7 @@ fn returns_outside_confirm_mode_or_unmatched_have_no_sequence() {
         ch,
         ChannelClose {
             reply_code: 406,
-            reply_text: "".into(),
+            reply_text: ShortStr::from_static(""),
             class_id: 0,
             method_id: 0,
         },

@@ -25,14 +25,14 @@ fn consumer_tags_are_unique_on_a_channel() {
     let ch = h.open_channel();
     // No tag: the core makes one (see the_core_makes_unique_consumer_tags).
     let consume = BasicConsume {
-        queue: "q".into(),
-        consumer_tag: "".into(),
+        queue: ShortStr::from_static("q"),
+        consumer_tag: ShortStr::from_static(""),
         ..Default::default()
     };
     assert!(h.conn.request(ch, consume.into(), h.now).unwrap().is_some());
     let consume = BasicConsume {
-        queue: "q".into(),
-        consumer_tag: "t".into(),
+        queue: ShortStr::from_static("q"),
+        consumer_tag: ShortStr::from_static("t"),
         ..Default::default()
     };
     assert!(h
@@ -57,7 +57,7 @@ fn consume(
         .consume(
             ch,
             BasicConsume {
-                queue: "q".into(),
+                queue: ShortStr::from_static("q"),
                 consumer_tag: ShortStr::copy_from_str(tag).unwrap(),
                 no_ack,
                 ..Default::default()
@@ -110,7 +110,7 @@ fn a_channel_without_prefetch_gets_one_matching_the_capacity() {
         m(
             ch,
             BasicConsumeOk {
-                consumer_tag: "c".into(),
+                consumer_tag: ShortStr::from_static("c"),
             },
         ),
     ]);
@@ -168,7 +168,7 @@ fn consumers_end_with_their_channel_and_on_cancel() {
         .request(
             ch,
             BasicCancel {
-                consumer_tag: "a".into(),
+                consumer_tag: ShortStr::from_static("a"),
                 no_wait: false,
             }
             .into(),
@@ -179,19 +179,19 @@ fn consumers_end_with_their_channel_and_on_cancel() {
         m(
             ch,
             BasicConsumeOk {
-                consumer_tag: "a".into(),
+                consumer_tag: ShortStr::from_static("a"),
             },
         ),
         m(
             ch,
             BasicConsumeOk {
-                consumer_tag: "b".into(),
+                consumer_tag: ShortStr::from_static("b"),
             },
         ),
         m(
             ch,
             BasicCancelOk {
-                consumer_tag: "a".into(),
+                consumer_tag: ShortStr::from_static("a"),
             },
         ),
     ]);
@@ -205,7 +205,7 @@ fn consumers_end_with_their_channel_and_on_cancel() {
         ch,
         ChannelClose {
             reply_code: 404,
-            reply_text: "NOT_FOUND".into(),
+            reply_text: ShortStr::from_static("NOT_FOUND"),
             class_id: 0,
             method_id: 0,
         },
@@ -227,14 +227,14 @@ fn a_delivery_for_a_cancelled_consumer_is_dropped_in_the_core() {
     h.feed(&[m(
         ch,
         BasicConsumeOk {
-            consumer_tag: "ctag".into(),
+            consumer_tag: ShortStr::from_static("ctag"),
         },
     )]);
     h.conn
         .request(
             ch,
             BasicCancel {
-                consumer_tag: "ctag".into(),
+                consumer_tag: ShortStr::from_static("ctag"),
                 no_wait: true,
             }
             .into(),
@@ -264,7 +264,7 @@ fn the_delivery_buffer_stops_input_until_the_application_takes_deliveries() {
     h.feed(&[m(
         ch,
         BasicConsumeOk {
-            consumer_tag: "ctag".into(),
+            consumer_tag: ShortStr::from_static("ctag"),
         },
     )]);
     let mut costs = Vec::new();
@@ -295,7 +295,7 @@ fn a_channel_id_is_reused_only_after_its_end_was_polled() {
         ch,
         ChannelClose {
             reply_code: 406,
-            reply_text: "PRECONDITION_FAILED".into(),
+            reply_text: ShortStr::from_static("PRECONDITION_FAILED"),
             class_id: 0,
             method_id: 0,
         },

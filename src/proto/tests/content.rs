@@ -1,6 +1,7 @@
 //! Content: assembly of deliveries and get-ok, and publishing in frames.
 
 use super::*;
+use crate::codec::ShortStr;
 
 #[test]
 fn basic_get_assembles_content_and_get_empty_answers_too() {
@@ -8,7 +9,7 @@ fn basic_get_assembles_content_and_get_empty_answers_too() {
     h.connect();
     let ch = h.open_channel();
     let get = BasicGet {
-        queue: "q1".into(),
+        queue: ShortStr::from_static("q1"),
         ..Default::default()
     };
     let first = h
@@ -18,14 +19,14 @@ fn basic_get_assembles_content_and_get_empty_answers_too() {
         .unwrap();
     let second = h.conn.request(ch, get.into(), h.now).unwrap().unwrap();
     h.sent();
-    let props = BasicProperties::default().with_content_type("text/plain".into());
+    let props = BasicProperties::default().with_content_type(ShortStr::from_static("text/plain"));
     h.feed(&[
         m(
             ch,
             BasicGetOk {
                 delivery_tag: 7,
-                exchange: "e1".into(),
-                routing_key: "k".into(),
+                exchange: ShortStr::from_static("e1"),
+                routing_key: ShortStr::from_static("k"),
                 message_count: 4,
                 ..Default::default()
             },
@@ -152,7 +153,7 @@ fn publish_splits_the_body_at_frame_max() {
         .publish(
             ch,
             &BasicPublish {
-                routing_key: "q".into(),
+                routing_key: ShortStr::from_static("q"),
                 ..Default::default()
             },
             &BasicProperties::default(),

@@ -1,6 +1,7 @@
 //! The handshake: what the client sends, negotiation, refusals, timeouts.
 
 use super::*;
+use crate::codec::ShortStr;
 
 #[test]
 fn handshake_sends_what_the_spec_and_rabbitmq_expect() {
@@ -139,8 +140,9 @@ fn access_refused_during_handshake_is_a_typed_error() {
         0,
         ConnectionClose {
             reply_code: 403,
-            reply_text: "ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN"
-                .into(),
+            reply_text: ShortStr::from_static(
+                "ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN",
+            ),
             class_id: 0,
             method_id: 0,
         },
@@ -172,7 +174,7 @@ fn unknown_vhost_is_not_allowed() {
         0,
         ConnectionClose {
             reply_code: 530,
-            reply_text: "NOT_ALLOWED - vhost nope not found".into(),
+            reply_text: ShortStr::from_static("NOT_ALLOWED - vhost nope not found"),
             class_id: 10,
             method_id: 40,
         },

@@ -1,6 +1,7 @@
 //! Heartbeats and timers.
 
 use super::*;
+use crate::codec::ShortStr;
 
 #[test]
 fn heartbeats_are_sent_when_quiet_and_silence_fails_the_connection() {
@@ -72,7 +73,7 @@ fn no_busy_timer_while_output_waits_for_the_writer() {
 
 fn declare(h: &mut Harness, ch: u16) -> Option<RequestId> {
     let declare = QueueDeclare {
-        queue: "q".into(),
+        queue: ShortStr::from_static("q"),
         ..Default::default()
     };
     h.conn.request(ch, declare.into(), h.now).unwrap()

@@ -1,6 +1,7 @@
 //! The core driven by scripted server frames, byte for byte, with a virtual
 //! clock: a harness here, the tests by concern in the files beside it.
 
+use crate::codec::ShortStr;
 use std::time::{Duration, Instant};
 
 use bytes::{BufMut, Bytes, BytesMut};
@@ -106,8 +107,8 @@ impl Harness {
             .consume(
                 ch,
                 BasicConsume {
-                    queue: "q".into(),
-                    consumer_tag: "ctag".into(),
+                    queue: ShortStr::from_static("q"),
+                    consumer_tag: ShortStr::from_static("ctag"),
                     no_ack: true,
                     no_wait: true,
                     ..Default::default()
@@ -176,10 +177,10 @@ pub(super) fn deliver(ch: u16, tag: u64) -> Frame {
     m(
         ch,
         BasicDeliver {
-            consumer_tag: "ctag".into(),
+            consumer_tag: ShortStr::from_static("ctag"),
             delivery_tag: tag,
-            exchange: "".into(),
-            routing_key: "q".into(),
+            exchange: ShortStr::from_static(""),
+            routing_key: ShortStr::from_static("q"),
             ..Default::default()
         },
     )

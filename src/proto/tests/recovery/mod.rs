@@ -4,6 +4,7 @@
 //! (`policy.rs`).
 
 use super::*;
+use crate::codec::ShortStr;
 
 fn recovering_config(policy: Recovery) -> Config {
     let mut options =
@@ -91,7 +92,7 @@ impl Harness {
                     Method::QueueDeclare(q) => Some(
                         QueueDeclareOk {
                             queue: if q.queue.is_empty() {
-                                "amq.gen-new".into()
+                                ShortStr::from_static("amq.gen-new")
                             } else {
                                 q.queue.clone()
                             },
@@ -129,7 +130,7 @@ impl Harness {
         self.conn.publish(
             ch,
             &BasicPublish {
-                routing_key: "q".into(),
+                routing_key: ShortStr::from_static("q"),
                 ..Default::default()
             },
             &crate::codec::BasicProperties::default(),
@@ -156,8 +157,8 @@ fn with_topology(h: &mut Harness) -> u16 {
     h.request_ok(
         ch,
         ExchangeDeclare {
-            exchange: "x".into(),
-            kind: "fanout".into(),
+            exchange: ShortStr::from_static("x"),
+            kind: ShortStr::from_static("fanout"),
             ..Default::default()
         },
         ExchangeDeclareOk {},
@@ -169,7 +170,7 @@ fn with_topology(h: &mut Harness) -> u16 {
             ..Default::default()
         },
         QueueDeclareOk {
-            queue: "amq.gen-old".into(),
+            queue: ShortStr::from_static("amq.gen-old"),
             message_count: 0,
             consumer_count: 0,
         },
@@ -177,8 +178,8 @@ fn with_topology(h: &mut Harness) -> u16 {
     h.request_ok(
         ch,
         QueueBind {
-            queue: "amq.gen-old".into(),
-            exchange: "x".into(),
+            queue: ShortStr::from_static("amq.gen-old"),
+            exchange: ShortStr::from_static("x"),
             ..Default::default()
         },
         QueueBindOk {},
@@ -188,8 +189,8 @@ fn with_topology(h: &mut Harness) -> u16 {
         .consume(
             ch,
             BasicConsume {
-                queue: "amq.gen-old".into(),
-                consumer_tag: "c1".into(),
+                queue: ShortStr::from_static("amq.gen-old"),
+                consumer_tag: ShortStr::from_static("c1"),
                 ..Default::default()
             },
             None,

@@ -2,6 +2,7 @@
 //! recovered, closing and commands while recovering, what is forgotten.
 
 use super::*;
+use crate::codec::ShortStr;
 
 #[test]
 fn recovery_gives_up_after_the_last_attempt_and_ends_everything() {
@@ -76,7 +77,7 @@ fn only_failures_of_the_transport_or_a_server_going_away_are_recovered() {
         0,
         ConnectionClose {
             reply_code: 320,
-            reply_text: "shutdown".into(),
+            reply_text: ShortStr::from_static("shutdown"),
             class_id: 0,
             method_id: 0,
         },
@@ -90,7 +91,7 @@ fn only_failures_of_the_transport_or_a_server_going_away_are_recovered() {
         0,
         ConnectionClose {
             reply_code: 530,
-            reply_text: "no".into(),
+            reply_text: ShortStr::from_static("no"),
             class_id: 0,
             method_id: 0,
         },
@@ -154,12 +155,12 @@ fn cancelling_the_last_consumer_of_an_auto_delete_queue_forgets_the_queue() {
     h.request_ok(
         ch,
         QueueDeclare {
-            queue: "tmp".into(),
+            queue: ShortStr::from_static("tmp"),
             auto_delete: true,
             ..Default::default()
         },
         QueueDeclareOk {
-            queue: "tmp".into(),
+            queue: ShortStr::from_static("tmp"),
             message_count: 0,
             consumer_count: 0,
         },
@@ -168,8 +169,8 @@ fn cancelling_the_last_consumer_of_an_auto_delete_queue_forgets_the_queue() {
         .consume(
             ch,
             BasicConsume {
-                queue: "tmp".into(),
-                consumer_tag: "t".into(),
+                queue: ShortStr::from_static("tmp"),
+                consumer_tag: ShortStr::from_static("t"),
                 no_wait: true,
                 ..Default::default()
             },
@@ -181,7 +182,7 @@ fn cancelling_the_last_consumer_of_an_auto_delete_queue_forgets_the_queue() {
         .request(
             ch,
             BasicCancel {
-                consumer_tag: "t".into(),
+                consumer_tag: ShortStr::from_static("t"),
                 no_wait: true,
             }
             .into(),
@@ -275,7 +276,7 @@ fn after_a_server_shutdown_close_the_confirms_of_a_restored_channel_go_on() {
         0,
         ConnectionClose {
             reply_code: 320,
-            reply_text: "shutdown".into(),
+            reply_text: ShortStr::from_static("shutdown"),
             class_id: 0,
             method_id: 0,
         },

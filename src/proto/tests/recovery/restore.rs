@@ -3,6 +3,7 @@
 //! numbers across transports, held publishes, and a restore that fails.
 
 use super::*;
+use crate::codec::ShortStr;
 
 #[test]
 fn a_lost_transport_fails_what_was_in_flight_and_keeps_channels_and_consumers() {
@@ -15,7 +16,7 @@ fn a_lost_transport_fails_what_was_in_flight_and_keeps_channels_and_consumers() 
         .request(
             ch,
             QueueDeclare {
-                queue: "other".into(),
+                queue: ShortStr::from_static("other"),
                 ..Default::default()
             }
             .into(),
@@ -108,7 +109,10 @@ fn recovery_restores_channels_modes_topology_and_consumers_in_order() {
     };
     assert_eq!(
         (&consume.queue, &consume.consumer_tag),
-        (&"amq.gen-new".into(), &"c1".into())
+        (
+            &ShortStr::from_static("amq.gen-new"),
+            &ShortStr::from_static("c1")
+        )
     );
     let ev = h.events();
     let rec = recovery_events(&ev);
@@ -334,7 +338,7 @@ fn a_declaration_the_new_broker_refuses_is_reported_and_the_restore_goes_on() {
                 Method::ConfirmSelect(_) => ConfirmSelectOk {}.into(),
                 Method::QueueBind(_) => QueueBindOk {}.into(),
                 Method::QueueDeclare(_) => QueueDeclareOk {
-                    queue: "amq.gen-new".into(),
+                    queue: ShortStr::from_static("amq.gen-new"),
                     message_count: 0,
                     consumer_count: 0,
                 }
