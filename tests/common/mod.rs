@@ -3,6 +3,9 @@
 //! answers there.
 #![allow(dead_code)] // each test binary uses part of it
 
+#[cfg(feature = "cli")]
+pub mod bin;
+
 use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::OnceLock;
 use std::time::Duration;
