@@ -7,6 +7,8 @@
 #                             TLS listener one port below (5671) with the test CA and
 #                             certificates in target/rabbitmq/tls (EXTERNAL auth on)
 #   scripts/broker.sh stop    stop the private RabbitMQ, if this script started it
+#   scripts/broker.sh restart stop it and start it again (its data kept: conform
+#                             --restart-cmd, tests/broker_restart.rs)
 #   scripts/broker.sh status  say what answers
 #
 # Installing needs root (apt-get); as another user the script asks before using sudo.
@@ -144,6 +146,7 @@ stop() {
 case "${1:-start}" in
   start) start ;;
   stop) stop ;;
+  restart) stop; start ;;
   status) if answers; then echo "a broker answers at $host:$port"; else echo "nothing answers at $host:$port"; exit 1; fi ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|restart|status" >&2; exit 2 ;;
 esac

@@ -7,6 +7,8 @@
 #                                ($GARAGEMQ_PORT, default 5674), admin port (+1) and
 #                                database under target/garagemq, start it, wait for the port
 #   scripts/garagemq.sh stop     stop the GarageMQ this script started
+#   scripts/garagemq.sh restart  stop it and start it on the same database (what
+#                                durable resources survive: conform --restart-cmd)
 #   scripts/garagemq.sh status   say whether it answers
 #
 # Listens on 127.0.0.1 only; guest/guest, vhost "/".
@@ -37,10 +39,12 @@ install_garagemq() {
 }
 
 start() {
+  local keep_db="${1:-}"
   if answers; then echo "garagemq.sh: something already answers on 127.0.0.1:$port"; return 0; fi
   install_garagemq
-  # A fresh database every start: conformance runs begin from the same state.
-  rm -rf "$dir/db"
+  # A fresh database every start (conformance runs begin from the same
+  # state), but not on a restart.
+  [ -n "$keep_db" ] || rm -rf "$dir/db"
   mkdir -p "$dir/db"
   # The packaged config with our ports, address and database path.
   sed -e "s|^\(  port:\) 5672|\1 $port|" \
@@ -75,6 +79,7 @@ stop() {
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
+  restart) stop; start keep-db ;;
   status) if answers; then echo "GarageMQ answers on 127.0.0.1:$port"; else echo "nothing answers on 127.0.0.1:$port"; exit 1; fi ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|restart|status" >&2; exit 2 ;;
 esac

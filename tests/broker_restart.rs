@@ -156,3 +156,36 @@ async fn a_broker_restart_is_recovered_with_durable_queues_and_no_acked_message_
     ch.queue_delete(&queue, Default::default()).await.unwrap();
     conn.close().await.unwrap();
 }
+
+/// `amqp091 conform --restart-cmd` runs the three rules about what survives
+/// a restart (a durable queue, a durable binding, a persistent message)
+/// against RabbitMQ, restarting it with the project's script; all pass.
+#[cfg(feature = "cli")]
+#[test]
+#[ignore = "restarts the private broker: run alone with --ignored (scripts/test-all.sh does)"]
+fn conform_restarts_the_broker_for_the_rules_about_what_survives_it() {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/broker.sh");
+    let restart = format!("bash {script} restart");
+    let url = broker_url();
+    // Three restarts of about 20 s each.
+    let limit = Duration::from_secs(240);
+    let out = common::bin::amqp_within(
+        &[
+            "conform",
+            &url,
+            "--restart-cmd",
+            &restart,
+            "--rule",
+            "queue/declare/durable/persistence",
+            "--rule",
+            "queue/bind/durable-exchange",
+            "--rule",
+            "basic/01",
+        ],
+        limit,
+    );
+    let stdout = common::bin::text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("3 entries against RabbitMQ"), "{stdout}");
+    assert!(stdout.contains(": 3 pass, 0 fail,"), "{stdout}");
+}

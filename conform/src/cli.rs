@@ -19,14 +19,16 @@ URL                 amqp://user:password@host:port/vhost (default $AMQP_URL, els
                     amqp://guest:guest@localhost:5672/%2f)
 --class NAME        only this class: connection channel exchange queue basic tx
                     confirm semantics framing extensions
---rule NAME         only this rule (its key, or a key prefix such as queue/declare)
+--rule NAME         only this rule (its key, or a key prefix such as queue/declare);
+                    repeat it for several
 --json              print the report as JSON instead of text
 --junit FILE        also write JUnit XML to FILE
 --markdown FILE     also write a Markdown report to FILE (deterministic)
 --strict            deviations count as failures for the exit status
 --timeout DUR       wait for each reply this long (2s; also 500ms or 3)
 --silence DUR       window in which nothing must arrive (300ms)
---restart-cmd CMD   when the broker stops answering, run CMD (sh -c), wait, go on
+--restart-cmd CMD   how to restart the broker (sh -c): run for the three rules about
+                    what survives a restart, and when the broker stops answering
 --allow-remote      allow a broker that is not on this machine (broken frames are sent)
 --list              list the catalogue and exit (no broker needed)
 
@@ -40,8 +42,8 @@ pub struct Options {
     pub url: Option<String>,
     /// `--class`.
     pub class: Option<String>,
-    /// `--rule`.
-    pub rule: Option<String>,
+    /// `--rule`, each time it is given.
+    pub rules: Vec<String>,
     /// `--json`.
     pub json: bool,
     /// `--junit`.
@@ -88,7 +90,7 @@ pub fn parse<I: IntoIterator<Item = S>, S: AsRef<str>>(args: I) -> Result<Option
         let mut value = |name: &str| it.next().ok_or_else(|| format!("{name} needs a value"));
         match a.as_str() {
             "--class" => o.class = Some(value("--class")?),
-            "--rule" => o.rule = Some(value("--rule")?),
+            "--rule" => o.rules.push(value("--rule")?),
             "--json" => o.json = true,
             "--junit" => o.junit = Some(value("--junit")?),
             "--markdown" => o.markdown = Some(value("--markdown")?),
@@ -115,9 +117,10 @@ pub fn select(o: &Options) -> Result<Vec<Entry>, String> {
         .into_iter()
         .filter(|e| o.class.as_deref().is_none_or(|c| e.class == c))
         .filter(|e| {
-            o.rule
-                .as_deref()
-                .is_none_or(|r| e.key == r || e.key.starts_with(&format!("{r}/")))
+            o.rules.is_empty()
+                || o.rules
+                    .iter()
+                    .any(|r| e.key == r || e.key.starts_with(&format!("{r}/")))
         })
         .collect();
     if chosen.is_empty() {

@@ -55,10 +55,16 @@ pub struct Run {
 }
 
 /// Runs `steps` against `target`.
-pub async fn run_steps(target: &Target, steps: &[Step], timing: Timing) -> Run {
+/// `restart`: the command of a [`Step::Restart`].
+pub async fn run_steps(
+    target: &Target,
+    steps: &[Step],
+    timing: Timing,
+    restart: Option<&str>,
+) -> Run {
     let epoch = Instant::now();
     let mut sessions: Vec<Option<Session>> = Vec::new();
-    let verdict = run_inner(target, steps, timing, epoch, &mut sessions).await;
+    let verdict = run_inner(target, steps, timing, restart, epoch, &mut sessions).await;
     let mut frames = Vec::new();
     for (conn, s) in sessions.iter_mut().enumerate() {
         if let Some(s) = s {
@@ -74,10 +80,17 @@ async fn run_inner(
     target: &Target,
     steps: &[Step],
     timing: Timing,
+    restart: Option<&str>,
     epoch: Instant,
     sessions: &mut Vec<Option<Session>>,
 ) -> Verdict {
     for step in steps {
+        if let Step::Restart = step {
+            if let Some(v) = restart_step(target, timing, restart, sessions).await {
+                return v;
+            }
+            continue;
+        }
         if let Some(v) = run_step(target, step, timing, epoch, sessions).await {
             return v;
         }
@@ -90,6 +103,31 @@ fn slot(sessions: &mut Vec<Option<Session>>, conn: usize) -> &mut Option<Session
         sessions.resize_with(conn + 1, || None);
     }
     &mut sessions[conn]
+}
+
+/// Closes every connection (their transcripts are kept), restarts the
+/// broker and waits for it; `Some` when that fails.
+async fn restart_step(
+    target: &Target,
+    timing: Timing,
+    restart: Option<&str>,
+    sessions: &mut [Option<Session>],
+) -> Option<Verdict> {
+    for s in sessions.iter_mut().flatten() {
+        s.shutdown().await;
+    }
+    let Some(cmd) = restart else {
+        return Some(Verdict::Error(
+            "the scenario restarts the broker: no --restart-cmd".into(),
+        ));
+    };
+    if crate::runner::restart_broker(cmd, target, timing.reply).await {
+        None
+    } else {
+        Some(Verdict::Error(format!(
+            "the broker did not answer within a minute of the restart command {cmd:?}"
+        )))
+    }
 }
 
 /// Runs one step; `Some` ends the scenario.
@@ -125,6 +163,8 @@ async fn run_step(
             expected: expected.clone(),
             observed: observed.clone(),
         }),
+        // Run by `run_inner`, which has the command.
+        Step::Restart => None,
         Step::Sleep(d) => {
             tokio::time::sleep(*d).await;
             None

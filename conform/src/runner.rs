@@ -228,7 +228,7 @@ pub async fn run(config: &Config, entries: &[Entry]) -> Result<Report, SessionEr
             frames: Vec::new(),
             duration_ms: 0,
         };
-        match applicable(entry, &server, &product) {
+        match applicable(entry, &server, &product, config.restart_cmd.is_some()) {
             Err(reason) => {
                 r.outcome = Outcome::NotApplicable;
                 r.note = Some(reason);
@@ -270,6 +270,7 @@ fn applicable(
     entry: &Entry,
     server: &ServerInfo,
     product: &str,
+    can_restart: bool,
 ) -> Result<fn(&mut Script), String> {
     match entry.kind {
         Kind::NotObservable(reason) => Err(format!("not observable: {}", reason.text())),
@@ -285,6 +286,10 @@ fn applicable(
         } if !product.eq_ignore_ascii_case(p) => {
             Err(format!("only for {p} (this broker is {product:?})"))
         }
+        Kind::Scenario {
+            needs: Needs::Restart,
+            ..
+        } if !can_restart => Err("it restarts the broker: give --restart-cmd".into()),
         Kind::Scenario { build, .. } => Ok(build),
     }
 }
@@ -309,7 +314,12 @@ async fn run_one(
     build(&mut script);
     let run = tokio::time::timeout(
         config.scenario_limit,
-        run_steps(&config.target, &script.steps, config.timing),
+        run_steps(
+            &config.target,
+            &script.steps,
+            config.timing,
+            config.restart_cmd.as_deref(),
+        ),
     )
     .await;
     match run {
@@ -414,6 +424,13 @@ async fn restart(config: &Config) -> bool {
         return false;
     };
     tracing::warn!(command = %cmd, "the broker stopped answering; restarting it");
+    restart_broker(cmd, &config.target, config.timing.reply).await
+}
+
+/// Runs `cmd` (`sh -c`) and waits until the broker at `target` answers a
+/// probe again; false when the command cannot run or the broker does not
+/// come back within a minute.
+pub(crate) async fn restart_broker(cmd: &str, target: &Target, reply: Duration) -> bool {
     let status = tokio::process::Command::new("sh")
         .arg("-c")
         .arg(cmd)
@@ -424,9 +441,10 @@ async fn restart(config: &Config) -> bool {
     }
     let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
-        if probe(&config.target, config.timing.reply).await.is_ok() {
+        if probe(target, reply).await.is_ok() {
             return true;
         }
+        // A pause between probes of a broker that is still starting.
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
     false

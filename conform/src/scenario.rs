@@ -165,6 +165,9 @@ pub enum Step {
     },
     /// Wait (for the broker to act on something asynchronous).
     Sleep(Duration),
+    /// Close every connection, restart the broker with the run's restart
+    /// command, and wait until it answers again.
+    Restart,
     /// A judgement made while building (on what connection.start announced).
     Assert {
         /// What the rule requires.
@@ -220,7 +223,11 @@ impl Script {
     fn push(&mut self, step: Step) -> &mut Self {
         let needs_connection = !matches!(
             step,
-            Step::Connect { .. } | Step::ConnectTcp { .. } | Step::Sleep(_) | Step::Assert { .. }
+            Step::Connect { .. }
+                | Step::ConnectTcp { .. }
+                | Step::Sleep(_)
+                | Step::Restart
+                | Step::Assert { .. }
         );
         if needs_connection && !self.is_connected(self.conn) {
             self.mark(self.conn);
@@ -447,6 +454,14 @@ impl Script {
             expected: expected.to_string(),
             failure,
         });
+        self
+    }
+
+    /// Restarts the broker (`--restart-cmd`); the connections are closed
+    /// first, and the steps after it open new ones.
+    pub fn restart_broker(&mut self) -> &mut Self {
+        self.connected.clear();
+        self.steps.push(Step::Restart);
         self
     }
 

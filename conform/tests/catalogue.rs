@@ -89,3 +89,21 @@ fn the_count_of_scenarios_and_reasons_is_what_the_docs_say() {
     assert_eq!(scenarios + reasons.values().sum::<usize>(), 115);
     assert!(scenarios >= 80, "{scenarios} rules with a scenario");
 }
+
+#[test]
+fn every_method_with_a_no_wait_flag_has_a_no_wait_scenario() {
+    let keys: BTreeSet<&str> = catalogue::all().iter().map(|e| e.key).collect();
+    let mut checked = 0;
+    for m in amqp091_codec::spec_info::METHODS
+        .iter()
+        .filter(|m| m.no_wait)
+    {
+        let key = match m.full_name {
+            "confirm.select" => "confirm/select/nowait".to_string(),
+            name => format!("semantics/no-wait/{name}"),
+        };
+        assert!(keys.contains(key.as_str()), "{} has no {key}", m.full_name);
+        checked += 1;
+    }
+    assert_eq!(checked, 11, "the methods with a no-wait flag in the XML");
+}

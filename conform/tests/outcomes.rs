@@ -275,6 +275,51 @@ async fn not_applicable_without_the_capability_or_when_not_observable() {
 }
 
 #[tokio::test]
+async fn rules_that_restart_the_broker_are_not_applicable_without_a_restart_command() {
+    let keys = [
+        "basic/01",
+        "queue/declare/durable/persistence",
+        "queue/bind/durable-exchange",
+    ];
+    let report = run(start(broker("Scripted", always_ok)).await, &keys).await;
+    for r in &report.results {
+        assert_eq!(r.outcome, Outcome::NotApplicable, "{r:?}");
+        assert!(
+            r.note.as_deref().unwrap_or("").contains("--restart-cmd"),
+            "{r:?}"
+        );
+        assert!(r.frames.is_empty(), "nothing was sent: {r:?}");
+    }
+}
+
+/// Answers exchange.declare even with no-wait set, and basic.qos.
+fn answers_no_wait(_: u16, m: &Method) -> Option<Method> {
+    match m {
+        Method::ExchangeDeclare(_) => Some(ExchangeDeclareOk::default().into()),
+        Method::BasicQos(_) => Some(amqp091_codec::method::BasicQosOk::default().into()),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn a_broker_that_answers_a_no_wait_method_fails_its_scenario() {
+    let report = run(
+        start(broker("Scripted", answers_no_wait)).await,
+        &["semantics/no-wait/exchange.declare"],
+    )
+    .await;
+    let r = &report.results[0];
+    assert_eq!(r.outcome, Outcome::Fail, "{r:?}");
+    assert!(
+        r.observed
+            .as_deref()
+            .unwrap_or("")
+            .contains("exchange.declare-ok"),
+        "{r:?}"
+    );
+}
+
+#[tokio::test]
 async fn timeout_when_the_broker_does_not_answer() {
     let report = run(start(broker("Scripted", silent)).await, &[NOT_FOUND]).await;
     let r = &report.results[0];

@@ -11,6 +11,11 @@ const BIN: &str = env!("CARGO_BIN_EXE_amqp091");
 /// Runs the binary with `AMQP_URL` set to the test broker and no input;
 /// kills it (by its pid) and fails when it outlives a minute.
 pub fn amqp(args: &[&str]) -> Output {
+    amqp_within(args, Duration::from_secs(60))
+}
+
+/// As [`amqp`], for a run that may take up to `limit`.
+pub fn amqp_within(args: &[&str], limit: Duration) -> Output {
     let child = Command::new(BIN)
         .args(args)
         .env("AMQP_URL", broker_url())
@@ -24,11 +29,11 @@ pub fn amqp(args: &[&str]) -> Output {
     std::thread::spawn(move || {
         let _ = tx.send(child.wait_with_output());
     });
-    match rx.recv_timeout(Duration::from_secs(60)) {
+    match rx.recv_timeout(limit) {
         Ok(out) => out.expect("run amqp091"),
         Err(_) => {
             let _ = Command::new("kill").arg(pid.to_string()).status();
-            panic!("amqp091 {args:?} still running after 60 s");
+            panic!("amqp091 {args:?} still running after {limit:?}");
         }
     }
 }

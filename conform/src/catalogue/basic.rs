@@ -5,7 +5,8 @@ use std::sync::{Arc, Mutex};
 
 use amqp091_codec::method::{
     BasicAck, BasicCancel, BasicConsume, BasicGet, BasicPublish, BasicQos, BasicRecover,
-    BasicRecoverAsync, BasicReject, ConnectionClose, ExchangeDeclare, QueueDelete,
+    BasicRecoverAsync, BasicReject, ConfirmSelect, ConnectionClose, ExchangeDeclare, QueueDelete,
+    TxCommit, TxSelect,
 };
 use amqp091_codec::{BasicProperties, Method};
 
@@ -13,7 +14,7 @@ use super::channel::consume;
 use super::code::*;
 use super::connection::{get, publish_to};
 
-use super::{scenario, unobservable, Entry, Reason};
+use super::{scenario, scenario_if, unobservable, Entry, Needs, Reason};
 use crate::scenario::{short, Received, Script};
 use crate::session::HandshakeOptions;
 
@@ -104,7 +105,34 @@ pub(crate) const ENTRIES: &[Entry] = &[
         },
     ),
     unobservable("redelivered/hinting", C, "clients treat redelivered as a hint", Reason::ClientObligation),
-    unobservable("basic/01", C, "persistent messages survive a restart", Reason::NeedsRestart),
+    scenario_if("basic/01", C, "persistent messages survive a restart", Needs::Restart, |s| {
+        // As the rule's scenario: a durable queue (persistence without one
+        // makes no sense) and a persistent message that is the broker's
+        // before the restart: confirmed where the broker offers publisher
+        // confirms, committed in a transaction otherwise.
+        let q = s.queue("q");
+        let mut d = s.queue_declare(&q);
+        d.durable = true;
+        let persistent = BasicProperties::default().persistent();
+        let confirms = s.env.server.capability("publisher_confirms");
+        s.channel(1).call(1, d, "queue.declare-ok");
+        if confirms {
+            s.call(1, ConfirmSelect { nowait: false }, "confirm.select-ok")
+                .publish_with(1, publish_to(&q), persistent, b"kept")
+                .expect_method(1, "basic.ack");
+        } else {
+            s.call(1, TxSelect {}, "tx.select-ok")
+                .publish_with(1, publish_to(&q), persistent, b"kept")
+                .call(1, TxCommit {}, "tx.commit-ok");
+        }
+        s.restart_broker();
+        s.channel(1).call_check(1, get(&q), "basic.get-ok", "the body \"kept\"", |r| {
+            match r.body.as_deref() {
+                Some(b"kept") => Ok(()),
+                other => Err(format!("body {other:?}")),
+            }
+        });
+    }),
     unobservable("basic/02", C, "persistent messages are not dropped on queue overflow", Reason::NotInducible),
     unobservable("basic/03", C, "a server may throttle publishers with channel.flow", Reason::Permissive),
     unobservable("basic/04", C, "a server may page transient messages to disk", Reason::Permissive),

@@ -11,6 +11,7 @@ mod connection;
 mod exchange;
 mod extensions;
 mod framing;
+mod nowait;
 mod queue;
 mod tx;
 
@@ -25,8 +26,6 @@ pub enum Reason {
     /// It concerns the server's storage, logs or administration, which the
     /// protocol does not expose.
     ServerInternal,
-    /// It needs a broker restart (not done by a run against a shared broker).
-    NeedsRestart,
     /// A MAY (or a SHOULD without a measurable threshold): any behaviour conforms.
     Permissive,
     /// It needs the server to be overloaded or to send mid-content, which a
@@ -44,7 +43,6 @@ impl Reason {
             Reason::ServerInternal => {
                 "about the server's storage, logs or administration, which the protocol does not expose"
             }
-            Reason::NeedsRestart => "needs a broker restart",
             Reason::Permissive => "permissive (MAY, or SHOULD with no measurable threshold): any behaviour conforms",
             Reason::NotInducible => {
                 "needs a server state (overload, a delivery in progress) that a client cannot bring about deterministically"
@@ -57,7 +55,6 @@ impl Reason {
         match self {
             Reason::ClientObligation => "client-obligation",
             Reason::ServerInternal => "server-internal",
-            Reason::NeedsRestart => "needs-restart",
             Reason::Permissive => "permissive",
             Reason::NotInducible => "not-inducible",
         }
@@ -73,6 +70,8 @@ pub enum Needs {
     Capability(&'static str),
     /// This `product` in the server properties.
     Product(&'static str),
+    /// A restart of the broker (the run has a `--restart-cmd`).
+    Restart,
 }
 
 /// How an entry is checked.
@@ -173,6 +172,7 @@ pub fn all() -> Vec<Entry> {
         queue::ENTRIES,
         basic::ENTRIES,
         tx::ENTRIES,
+        nowait::ENTRIES,
         confirm::ENTRIES,
         framing::ENTRIES,
         extensions::ENTRIES,

@@ -9,7 +9,7 @@ use super::channel::consume;
 use super::code::*;
 use super::connection::{bare_declare, get, publish_to};
 use super::exchange::{bind, declare};
-use super::{scenario, unobservable, Entry, Reason};
+use super::{scenario, scenario_if, unobservable, Entry, Needs, Reason};
 use crate::scenario::{short, Received, Script};
 
 const C: &str = "queue";
@@ -158,11 +158,20 @@ pub(crate) const ENTRIES: &[Entry] = &[
             s.channel(1).declare_queue(1, &q).send(1, d).expect_channel_close(1, &[PRECONDITION_FAILED]);
         },
     ),
-    unobservable(
+    scenario_if(
         "queue/declare/durable/persistence",
         C,
         "a durable queue survives a restart",
-        Reason::NeedsRestart,
+        Needs::Restart,
+        |s| {
+            let q = s.queue("q");
+            let mut d = s.queue_declare(&q);
+            d.durable = true;
+            s.channel(1).call(1, d, "queue.declare-ok").restart_broker();
+            let mut passive = bare_declare(&q);
+            passive.passive = true;
+            s.channel(1).call(1, passive, "queue.declare-ok");
+        },
     ),
     scenario("queue/declare/durable/types", C, "durable and transient queues can be declared", |s| {
         let a = s.queue("durable");
@@ -253,11 +262,28 @@ pub(crate) const ENTRIES: &[Entry] = &[
                 .call(1, bind(&q, &x, "k"), "queue.bind-ok");
         },
     ),
-    unobservable(
+    scenario_if(
         "queue/bind/durable-exchange",
         C,
         "bindings of durable queues to durable exchanges survive a restart",
-        Reason::NeedsRestart,
+        Needs::Restart,
+        |s| {
+            let (q, x) = (s.queue("q"), s.exchange("x"));
+            let mut d = s.queue_declare(&q);
+            d.durable = true;
+            let mut dx = declare(&x, "direct");
+            dx.durable = true;
+            s.channel(1)
+                .call(1, dx, "exchange.declare-ok")
+                .call(1, d, "queue.declare-ok")
+                .call(1, bind(&q, &x, "k"), "queue.bind-ok")
+                .restart_broker();
+            // The binding routes: a message published to the exchange with
+            // the key reaches the queue (get-ok, not get-empty).
+            s.channel(1)
+                .publish(1, &x, "k", b"m")
+                .call(1, get(&q), "basic.get-ok");
+        },
     ),
     scenario("queue/bind/binding-count", C, "a queue can be bound to 4 exchanges", |s| {
         let q = s.queue("q");
