@@ -39,27 +39,16 @@ use amqp091::codec::{
 use amqp091::ConnectionOptions;
 use bytes::BytesMut;
 
+#[path = "common/cpu.rs"]
+mod cpu;
+use cpu::cpu_time;
+
 type Result<T> = std::result::Result<T, String>;
 
 const CH: u16 = 1;
 const FRAME_MAX: u32 = 131_072;
 const WINDOW: usize = 1000;
 const ACK_EVERY: usize = 100;
-
-/// CPU time (user + system) of this process so far, from `/proc/self/stat`
-/// (clock ticks of 10 ms), as `perf.rs` measures it.
-fn cpu_time() -> Duration {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    Duration::from_millis((ticks(11) + ticks(12)) * 10)
-}
 
 fn be_u16(b: &[u8], at: usize) -> Result<u16> {
     b.get(at..at + 2)

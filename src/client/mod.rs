@@ -21,6 +21,7 @@ mod consumer;
 mod delivery;
 mod driver;
 mod outgoing;
+mod publish;
 mod queue;
 mod shared;
 #[cfg(feature = "tls")]
