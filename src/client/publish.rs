@@ -41,6 +41,18 @@ impl Channel {
         let body = body.into();
         let shared = &self.conn.shared;
         loop {
+            // The fast path takes no wake-up registration: a publish that
+            // may go registers nothing (two registrations and their removal
+            // per message were a tenth of the publish path's CPU, issue 16).
+            if let Some(confirm) =
+                self.publish_if_ready(exchange, routing_key, options, properties, &body)?
+            {
+                shared.publish_written();
+                return Ok(confirm);
+            }
+            // Paused (flow, blocked) or over the high-water mark: register
+            // for the changes, then look again (a change between the two
+            // looks is not lost), then wait.
             let drained = shared.drained.notified();
             let flow = shared.flow_changed.notified();
             tokio::pin!(drained);
@@ -48,32 +60,10 @@ impl Channel {
             drained.as_mut().enable();
             flow.as_mut().enable();
             {
-                let mut inner = shared.lock();
+                let inner = shared.lock();
                 self.usable(&inner)?;
                 if inner.core.publish_ready(self.id) {
-                    let seq = inner.core.publish_str(
-                        self.id,
-                        exchange,
-                        routing_key,
-                        options.mandatory,
-                        options.immediate,
-                        properties,
-                        body.clone(),
-                    )?;
-                    let confirm = match seq {
-                        Some(seq) => {
-                            let (tx, rx) = oneshot::channel();
-                            inner.confirms.entry(self.id).or_default().insert(seq, tx);
-                            PublishConfirm {
-                                sequence: Some(seq),
-                                rx: Some(rx),
-                            }
-                        }
-                        None => PublishConfirm::not_requested(),
-                    };
-                    drop(inner);
-                    shared.publish_written();
-                    return Ok(confirm);
+                    continue;
                 }
             }
             // Paused (flow, blocked) or over the high-water mark: wait for a change.
@@ -83,6 +73,43 @@ impl Channel {
                 _ = flow => {}
             }
         }
+    }
+
+    /// Publishes when the channel and the connection let it (no flow stop,
+    /// no block, under the high-water mark): its confirm, or `None` to wait.
+    fn publish_if_ready(
+        &self,
+        exchange: &str,
+        routing_key: &str,
+        options: BasicPublishOptions,
+        properties: &BasicProperties,
+        body: &crate::proto::Body<'_>,
+    ) -> Result<Option<PublishConfirm>, Error> {
+        let mut inner = self.conn.shared.lock();
+        self.usable(&inner)?;
+        if !inner.core.publish_ready(self.id) {
+            return Ok(None);
+        }
+        let seq = inner.core.publish_str(
+            self.id,
+            exchange,
+            routing_key,
+            options.mandatory,
+            options.immediate,
+            properties,
+            body.clone(),
+        )?;
+        Ok(Some(match seq {
+            Some(seq) => {
+                let (tx, rx) = oneshot::channel();
+                inner.confirms.entry(self.id).or_default().insert(seq, tx);
+                PublishConfirm {
+                    sequence: Some(seq),
+                    rx: Some(rx),
+                }
+            }
+            None => PublishConfirm::not_requested(),
+        }))
     }
 
     /// Starts collecting the messages the broker returns on this channel

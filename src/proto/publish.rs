@@ -219,10 +219,10 @@ impl Connection {
     ) -> Result<Option<u64>, Error> {
         let ch = self.channel_mut_open(channel)?;
         let cache = &mut ch.publish_names;
-        if cache.0 != exchange {
+        if !same_bytes(cache.0.as_bytes(), exchange.as_bytes()) {
             cache.0 = short(exchange, "exchange name")?;
         }
-        if cache.1 != routing_key {
+        if !same_bytes(cache.1.as_bytes(), routing_key.as_bytes()) {
             cache.1 = short(routing_key, "routing key")?;
         }
         let method = BasicPublish {
@@ -237,4 +237,21 @@ impl Connection {
         self.encode_body(channel, properties, body);
         Ok(seq)
     }
+}
+
+/// Byte equality of two short names, eight bytes at a time, inline: the
+/// call into libc's `memcmp` for the two name checks of every publish was a
+/// fifth of the publish path's samples (`perf record`, issue 16).
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let word = |c: &[u8]| {
+        let mut w = [0u8; 8];
+        w[..c.len()].copy_from_slice(c);
+        u64::from_ne_bytes(w)
+    };
+    let (x, y) = (a.chunks(8), b.chunks(8));
+    x.zip(y).all(|(p, q)| word(p) == word(q))
 }

@@ -365,13 +365,23 @@ pub(crate) const ENTRIES: &[Entry] = &[
     scenario(
         "basic/ack/multiple/exists",
         C,
-        "acknowledging a tag twice is a channel error 406",
+        "acking a tag twice, a tag never delivered, or one on a transacted channel (at once) is a 406",
         |s| {
+            // The rule's three sentences, one channel each: twice...
             let q = queue_with(s, &[b"m"]);
             s.call(1, get_ack(&q), "basic.get-ok")
                 .send(1, ack(1))
                 .send(1, ack(1))
                 .expect_channel_close(1, &[PRECONDITION_FAILED]);
+            // ...a tag that refers to no delivered message...
+            s.channel(2)
+                .send(2, ack(7))
+                .expect_channel_close(2, &[PRECONDITION_FAILED]);
+            // ...and on a transacted channel, checked at once, not at tx.commit.
+            s.channel(3)
+                .call(3, TxSelect {}, "tx.select-ok")
+                .send(3, ack(7))
+                .expect_channel_close(3, &[PRECONDITION_FAILED]);
         },
     ),
     unobservable(

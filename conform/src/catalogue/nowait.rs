@@ -23,12 +23,12 @@ fn then_only_qos_ok(s: &mut Script) -> &mut Script {
     s.call(1, BasicQos::default(), "basic.qos-ok")
 }
 
-/// A passive exchange.declare of `name`.
+/// A passive exchange.declare of the direct exchange `name` (with its type,
+/// though a passive declare ignores it: this checks existence only).
 fn exchange_exists(name: &str) -> ExchangeDeclare {
     ExchangeDeclare {
-        exchange: short(name),
         passive: true,
-        ..Default::default()
+        ..declare(name, "direct")
     }
 }
 
