@@ -645,7 +645,7 @@ const MAX_INLINE_ARGS: usize = 112;
 
 /// Whether method `m`'s variant holds its arguments in a `Box`: their
 /// in-memory size (strings 32 bytes, tables 24, integers their width, one
-/// byte a bit) is over [`MAX_INLINE_ARGS`].
+/// byte a bit) is over `MAX_INLINE_ARGS` (112).
 pub fn is_boxed(m: &Method) -> bool {
     let size: usize = m
         .fields
