@@ -3,7 +3,7 @@
 use amqp091_codec::method::{BasicConsume, ChannelCloseOk, ChannelFlow, ChannelOpen};
 
 use super::code::*;
-use super::connection::bare_declare;
+use super::connection::{bare_declare, passive_declare};
 use super::{scenario, unobservable, Entry, Reason};
 use crate::scenario::{short, Script};
 
@@ -66,8 +66,7 @@ pub(crate) const ENTRIES: &[Entry] = &[
         "after the server's channel.close, methods on that channel are discarded until close-ok",
         |s| {
             let missing = s.name("missing");
-            let mut passive = bare_declare(&missing);
-            passive.passive = true;
+            let passive = passive_declare(&missing);
             s.channel(1)
                 .send(1, passive)
                 .expect_method(1, "channel.close")

@@ -223,6 +223,14 @@ pub(crate) fn get(queue: &str) -> amqp091_codec::method::BasicGet {
     }
 }
 
+/// A passive queue.declare of `queue`: declare-ok if it exists, a 404 if not.
+pub(crate) fn passive_declare(queue: &str) -> QueueDeclare {
+    QueueDeclare {
+        passive: true,
+        ..bare_declare(queue)
+    }
+}
+
 /// A queue.declare with only the name set (for passive and equivalence checks).
 pub(crate) fn bare_declare(queue: &str) -> QueueDeclare {
     QueueDeclare {

@@ -11,7 +11,7 @@ use amqp091_codec::method::{
 };
 
 use super::code::*;
-use super::connection::{bare_declare, get, publish_to};
+use super::connection::{get, passive_declare, publish_to};
 use super::exchange::{bind, declare};
 use super::{scenario, scenario_if, Entry, Needs};
 use crate::scenario::{short, Script};
@@ -142,8 +142,7 @@ pub(crate) const ENTRIES: &[Entry] = &[
             let q = s.queue("q");
             let mut d = s.queue_declare(&q);
             d.no_wait = true;
-            let mut passive = bare_declare(&q);
-            passive.passive = true;
+            let passive = passive_declare(&q);
             s.channel(1).send(1, d);
             then_only_qos_ok(s).call(1, passive, "queue.declare-ok");
         },
@@ -198,8 +197,7 @@ pub(crate) const ENTRIES: &[Entry] = &[
                 no_wait: true,
                 ..Default::default()
             };
-            let mut passive = bare_declare(&q);
-            passive.passive = true;
+            let passive = passive_declare(&q);
             s.channel(1).declare_queue(1, &q).send(1, delete);
             then_only_qos_ok(s)
                 .send(1, passive)

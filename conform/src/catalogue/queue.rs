@@ -7,7 +7,7 @@ use amqp091_codec::Method;
 
 use super::channel::consume;
 use super::code::*;
-use super::connection::{bare_declare, get, publish_to};
+use super::connection::{get, passive_declare, publish_to};
 use super::exchange::{bind, declare};
 use super::{scenario, scenario_if, unobservable, Entry, Needs, Reason};
 use crate::scenario::{short, Received, Script};
@@ -136,10 +136,8 @@ pub(crate) const ENTRIES: &[Entry] = &[
         |s| {
             let q = s.queue("q");
             let missing = s.name("missing");
-            let mut p = bare_declare(&q);
-            p.passive = true;
-            let mut pm = bare_declare(&missing);
-            pm.passive = true;
+            let p = passive_declare(&q);
+            let pm = passive_declare(&missing);
             s.channel(1)
                 .declare_queue(1, &q)
                 .call(1, p, "queue.declare-ok")
@@ -168,8 +166,7 @@ pub(crate) const ENTRIES: &[Entry] = &[
             let mut d = s.queue_declare(&q);
             d.durable = true;
             s.channel(1).call(1, d, "queue.declare-ok").restart_broker();
-            let mut passive = bare_declare(&q);
-            passive.passive = true;
+            let passive = passive_declare(&q);
             s.channel(1).call(1, passive, "queue.declare-ok");
         },
     ),
@@ -195,8 +192,7 @@ pub(crate) const ENTRIES: &[Entry] = &[
             let q = s.queue("q");
             let mut d = s.queue_declare(&q);
             d.exclusive = true;
-            let mut p = bare_declare(&q);
-            p.passive = true;
+            let p = passive_declare(&q);
             s.channel(1).call(1, d, "queue.declare-ok");
             s.on(1).channel(1).send(1, p).expect_channel_close(1, &[RESOURCE_LOCKED]);
         },
@@ -212,8 +208,7 @@ pub(crate) const ENTRIES: &[Entry] = &[
             auto.auto_delete = true;
             let mut auto_b = s.queue_declare(&b);
             auto_b.auto_delete = true;
-            let mut passive = bare_declare(&b);
-            passive.passive = true;
+            let passive = passive_declare(&b);
             s.channel(1)
                 .call(1, auto, "queue.declare-ok")
                 .declare_queue(1, &b)
