@@ -73,11 +73,29 @@ async fn one_run(total: u32) -> Run {
     let acks: Arc<Mutex<Vec<Instant>>> = Arc::default();
     let q = queue.clone();
     let ack_times = acks.clone();
+    // The publisher stops after a fifth of its messages are acked until the
+    // node is killed, so that acks after the failover are certain (on a
+    // slow machine it could otherwise finish before the kill).
+    let (killed_tx, mut killed_rx) = tokio::sync::watch::channel(false);
     let mut publisher = tokio::spawn(async move {
         let props = BasicProperties::default().persistent();
         let (mut acked, mut failed) = (Vec::new(), 0u32);
         let mut inflight = VecDeque::new();
         for i in 0..total {
+            if i == total / 5 {
+                // Every publish so far acked (and timed) before the pause,
+                // so that every ack timed after the kill is the new node's.
+                while let Some((id, c)) = inflight.pop_front() {
+                    match within("a confirm", c).await {
+                        Ok(Confirm::Ack) => {
+                            acked.push(id);
+                            ack_times.lock().unwrap().push(Instant::now());
+                        }
+                        _ => failed += 1,
+                    }
+                }
+                let _ = within("the kill", killed_rx.wait_for(|k| *k)).await;
+            }
             match publishing
                 .basic_publish("", &q, Default::default(), &props, i.to_string().as_bytes())
                 .await
@@ -129,6 +147,16 @@ async fn one_run(total: u32) -> Run {
             seen.len(),
             conn.state()
         );
+        // While the publisher has most of its work ahead of it.
+        if killed.is_none() && acks.lock().unwrap().len() >= (total / 5) as usize {
+            let node = from.to_string();
+            tokio::task::spawn_blocking(move || cluster(&["kill", &node]))
+                .await
+                .unwrap();
+            // kill -9 has happened once the script returns.
+            killed = Some(Instant::now());
+            let _ = killed_tx.send(true);
+        }
         tokio::select! {
             d = tokio::time::timeout(Duration::from_secs(5), consumer.recv()) => {
                 let Ok(d) = d else { continue };
@@ -142,13 +170,6 @@ async fn one_run(total: u32) -> Run {
                     Ok(()) | Err(Error::StaleDeliveryTag { .. }) => {}
                     Err(e) => panic!("ack: {e}"),
                 }
-                // While the publisher has most of its work ahead of it.
-                if killed.is_none() && acks.lock().unwrap().len() >= (total / 5) as usize {
-                    let node = from.to_string();
-                    tokio::task::spawn_blocking(move || cluster(&["kill", &node])).await.unwrap();
-                    // kill -9 has happened once the script returns.
-                    killed = Some(Instant::now());
-                }
             }
             p = &mut publisher, if published.is_none() => published = Some(p.unwrap()),
         }
@@ -161,14 +182,13 @@ async fn one_run(total: u32) -> Run {
         .lock()
         .unwrap()
         .expect("the client saw the connection go");
+    let acks = acks.lock().unwrap().clone();
     let first_ack = acks
-        .lock()
-        .unwrap()
         .iter()
         .copied()
         .find(|t| *t > lost.max(killed))
         .unwrap_or_else(|| {
-            let acks = acks.lock().unwrap();
+            // (The lock is released: taking it again here hung the test.)
             panic!(
                 "no publish acked after the failover: {} acks, the last {:?} after the kill; lost {:?} after the kill; acked {} failed {failed}",
                 acks.len(),
