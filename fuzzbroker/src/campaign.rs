@@ -10,11 +10,11 @@ use std::time::{Duration, Instant};
 use amqp091_conform::target::Target;
 use serde_json::{json, Value};
 
+use crate::corpus::Corpus;
 use crate::diff::{self, Watch};
 use crate::exec::{Canary, Waits};
 use crate::finding::{self, Finding};
 use crate::gen;
-use crate::model::Input;
 use crate::oracle::{self, Oracle, Verdict};
 use crate::rng::Rng;
 
@@ -37,6 +37,8 @@ pub struct Config {
     pub duration: Duration,
     /// Stop after this many executions (a fixed budget).
     pub max_execs: u64,
+    /// Stop after this many findings (libFuzzer stops at its first).
+    pub max_findings: usize,
     /// The PRNG seed.
     pub seed: u64,
     /// Sessions at once.
@@ -70,6 +72,7 @@ impl Config {
             minimise_time: Duration::from_secs(120),
             duration: Duration::from_secs(60),
             max_execs: u64::MAX,
+            max_findings: usize::MAX,
             seed: 1,
             connections: 1,
             out: None,
@@ -143,7 +146,7 @@ pub async fn run(config: &Config) -> Result<Summary, String> {
     let mut watch = Watch::open(config).await?;
     let mut rng = Rng::new(config.seed);
     let mut sum = Summary::default();
-    let mut corpus: Vec<Input> = Vec::new();
+    let mut corpus = Corpus::new();
     let mut signatures = BTreeSet::new();
     let mut minimised = BTreeSet::new();
     let started = Instant::now();
@@ -154,16 +157,21 @@ pub async fn run(config: &Config) -> Result<Summary, String> {
         config,
         json!({"event": "start", "seed": config.seed, "target": target.display()}),
     );
-    while sum.execs < config.max_execs && started.elapsed() < config.duration {
+    while sum.execs < config.max_execs
+        && sum.findings.len() < config.max_findings
+        && started.elapsed() < config.duration
+    {
         let round = config.connections.max(1);
         let mut inputs = Vec::new();
         for _ in 0..round {
-            inputs.push(if corpus.is_empty() || rng.one_in(4) {
-                gen::generate(&mut rng, channel_max, frame_max)
-            } else {
-                let a = rng.pick(&corpus).clone();
-                let b = rng.pick(&corpus).clone();
-                gen::mutate(&a, &b, &mut rng, channel_max, frame_max)
+            // A quarter fresh; the rest mutations of the corpus's rarest.
+            let parents = match rng.one_in(4) {
+                true => None,
+                false => corpus.pick(&mut rng).zip(corpus.pick(&mut rng)),
+            };
+            inputs.push(match parents {
+                Some((a, b)) => gen::mutate(a, b, &mut rng, channel_max, frame_max),
+                None => gen::generate(&mut rng, channel_max, frame_max),
             });
         }
         // Other connections at once (their outcomes feed the coverage too).
@@ -180,15 +188,13 @@ pub async fn run(config: &Config) -> Result<Summary, String> {
         sum.execs += round as u64;
         for (input, outcome) in inputs.iter().zip(outcomes.iter()) {
             let Some(o) = outcome else { continue };
-            let mut new = false;
             let mut prev = "start".to_string();
             for st in &o.states {
-                new |= sum.states.insert(st.clone());
-                new |= sum.transitions.insert((prev.clone(), st.clone()));
+                sum.states.insert(st.clone());
+                sum.transitions.insert((prev.clone(), st.clone()));
                 prev = st.clone();
             }
-            if new && corpus.len() < 4096 {
-                corpus.push(input.clone());
+            if corpus.observe(input, &o.states) {
                 emit(
                     config,
                     json!({"event": "new_coverage", "execs": sum.execs,

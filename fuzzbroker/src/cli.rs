@@ -18,6 +18,7 @@ amqp091 fuzz-broker minimize DIR URL: minimise a finding again (rewrites DIR)
 
 --duration DUR      run this long (60s; also 500ms, 10m)
 --execs N           stop after N executions
+--findings N        stop after N findings
 --seed N            PRNG seed (1): the same seed, the same inputs
 --connections K     K fuzz sessions at once (1)
 --out DIR           write findings to DIR/finding-N/
@@ -75,6 +76,7 @@ fn parse(args: &[String]) -> Result<(Vec<String>, Config, bool), String> {
         match o.as_str() {
             "--duration" => c.duration = duration(&v)?,
             "--execs" => c.max_execs = num(&v)?,
+            "--findings" => c.max_findings = num(&v)?.max(1) as usize,
             "--seed" => c.seed = num(&v)?,
             "--connections" => c.connections = num(&v)?.clamp(1, 64) as usize,
             "--out" => c.out = Some(PathBuf::from(v)),
@@ -301,6 +303,8 @@ mod tests {
             "9",
             "--connections",
             "3",
+            "--findings",
+            "1",
             "--json",
         ]
         .iter()
@@ -309,5 +313,6 @@ mod tests {
         let (pos, c, remote) = super::parse(&args).unwrap();
         assert!(pos.is_empty() && !remote && c.json);
         assert_eq!((c.seed, c.connections, c.target.port), (9, 3, 5674));
+        assert_eq!(c.max_findings, 1);
     }
 }

@@ -13,8 +13,8 @@
 //! * [`oracle`]: crash, hang, wrong code, interference, resource growth
 //!   (and [`diff`]'s divergence); [`rules`]: the spec's rules whose reply
 //!   code the wrong-code oracle expects.
-//! * [`campaign`]: the loop, the corpus kept by state and transition
-//!   coverage, progress and JSON events; [`finding`]: re-verification, delta
+//! * [`campaign`]: the loop, progress and JSON events; [`corpus`]: the
+//!   inputs kept by state and transition coverage, mutated rarest first; [`finding`]: re-verification, delta
 //!   debugging, `DIR/finding-N/`; [`diff`]: differential mode (`--compare`,
 //!   a second broker, outcome classes, divergences); [`cli`]: the command
 //!   line.
@@ -23,6 +23,7 @@
 
 pub mod campaign;
 pub mod cli;
+pub mod corpus;
 pub mod diff;
 pub mod drawn;
 pub mod exec;

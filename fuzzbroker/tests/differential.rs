@@ -37,6 +37,15 @@ async fn finds_and_minimises_a_divergence_on_channel_flow() {
     let _ = std::fs::remove_dir_all(&dir);
     c.out = Some(dir.clone());
     let sum = campaign::run(&c).await.expect("campaign");
+    eprintln!(
+        "{} execs in {:.1} s, divergences found at {:?}",
+        sum.execs,
+        sum.seconds,
+        sum.findings
+            .iter()
+            .map(|f| f.found_after)
+            .collect::<Vec<_>>()
+    );
     let divergences: Vec<_> = sum
         .findings
         .iter()

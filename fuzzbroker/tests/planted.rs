@@ -1,6 +1,8 @@
 //! The fuzzer against a scripted broker with planted defects, one per
-//! oracle: at a fixed seed and budget it finds each and minimises it to the
-//! planted trigger. (The defects are not mirrored in the generator: they
+//! oracle: within 20,000 executions it finds each and minimises it to the
+//! planted trigger, and stops there. The seed is 7; `PLANTED_SEED` picks
+//! another (seeds 1 to 16 all pass: the hang after qos and purge took 16 to
+//! 4,093 executions). (The defects are not mirrored in the generator: they
 //! are reached through its general machinery.)
 
 mod scripted;
@@ -13,12 +15,20 @@ use amqp091_fuzzbroker::finding::Finding;
 use amqp091_fuzzbroker::oracle::Oracle;
 use scripted::Defect;
 
-async fn campaign(defect: Defect, seed: u64) -> (Vec<Finding>, std::path::PathBuf) {
+/// A campaign of at most `max_execs` executions (and 90 s) that stops
+/// after `max_findings`.
+async fn campaign(
+    defect: Defect,
+    seed: u64,
+    max_execs: u64,
+    max_findings: usize,
+) -> (Vec<Finding>, std::path::PathBuf) {
     let port = scripted::start(defect);
     let url = format!("amqp://guest:guest@127.0.0.1:{port}/%2f");
     let mut c = Config::new(Target::parse(&url).unwrap());
     c.seed = seed;
-    c.max_execs = 3000;
+    c.max_execs = max_execs;
+    c.max_findings = max_findings;
     c.duration = Duration::from_secs(90);
     c.rate = 100_000;
     c.quiet = true;
@@ -28,6 +38,17 @@ async fn campaign(defect: Defect, seed: u64) -> (Vec<Finding>, std::path::PathBu
     let _ = std::fs::remove_dir_all(&dir);
     c.out = Some(dir.clone());
     let sum = campaign::run(&c).await.expect("campaign");
+    eprintln!(
+        "{defect:?}: {} execs in {:.1} s, {} states, {} flaky, found at {:?}",
+        sum.execs,
+        sum.seconds,
+        sum.states.len(),
+        sum.flaky,
+        sum.findings
+            .iter()
+            .map(|f| f.found_after)
+            .collect::<Vec<_>>()
+    );
     (sum.findings, dir)
 }
 
@@ -42,7 +63,7 @@ fn only(findings: &[Finding], oracle: Oracle) -> &Finding {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn finds_and_minimises_a_crash_on_a_long_method_frame() {
-    let (findings, dir) = campaign(Defect::Crash, 7).await;
+    let (findings, dir) = campaign(Defect::Crash, seed(), 20_000, 1).await;
     let f = only(&findings, Oracle::Crash);
     let last = f.input.steps.last().unwrap();
     assert_eq!(f.input.steps.len(), 1, "{:#?}", f.input);
@@ -54,7 +75,7 @@ async fn finds_and_minimises_a_crash_on_a_long_method_frame() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn finds_and_minimises_a_hang_after_qos_then_purge() {
-    let (findings, _) = campaign(Defect::Hang, 7).await;
+    let (findings, _) = campaign(Defect::Hang, seed(), 20_000, 1).await;
     let f = only(&findings, Oracle::Hang);
     let kinds: Vec<_> = f.input.steps.iter().map(|s| s.kind.as_str()).collect();
     assert_eq!(f.input.last_kind(), "queue.purge", "{kinds:?}");
@@ -64,7 +85,7 @@ async fn finds_and_minimises_a_hang_after_qos_then_purge() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn finds_and_minimises_a_wrong_close_code() {
-    let (findings, _) = campaign(Defect::WrongCode, 7).await;
+    let (findings, _) = campaign(Defect::WrongCode, seed(), 20_000, 1).await;
     let f = only(&findings, Oracle::WrongCode);
     assert!(f.verdict.observed.contains("530"), "{:?}", f.verdict);
     assert!(f.verdict.expected.contains("504"), "{:?}", f.verdict);
@@ -76,9 +97,18 @@ async fn finds_and_minimises_a_wrong_close_code() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn finds_and_minimises_interference_with_another_connection() {
-    let (findings, _) = campaign(Defect::Interference, 7).await;
+    let (findings, _) = campaign(Defect::Interference, seed(), 20_000, 1).await;
     let f = only(&findings, Oracle::Interference);
     let kinds: Vec<_> = f.input.steps.iter().map(|s| s.kind.as_str()).collect();
     assert_eq!(f.input.last_kind(), "basic.consume", "{kinds:?}");
     assert!(f.input.steps.len() <= 2, "{kinds:?}");
+}
+
+/// The seed: 7, or `PLANTED_SEED` (to check that the findings do not hang on
+/// one seed's luck).
+fn seed() -> u64 {
+    std::env::var("PLANTED_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(7)
 }
