@@ -46,6 +46,9 @@ pub struct Outcome {
     pub unanswered: bool,
     /// The first close code (connection or channel), if any.
     pub first_close: Option<u16>,
+    /// The class and method ids the first connection.close names (the
+    /// method that caused it; (0, 0) when the broker names none).
+    pub close_names: Option<(u16, u16)>,
     /// Negotiated channel-max and frame-max of the connection.
     pub limits: (u16, u32),
 }
@@ -142,6 +145,16 @@ pub async fn run(target: &Target, input: &Input, waits: &Waits) -> Result<Outcom
             Event::Frame(f) => {
                 if out.first_close.is_none() {
                     out.first_close = close_code(&f);
+                }
+                if let (
+                    None,
+                    Frame::Method {
+                        method: Method::ConnectionClose(c),
+                        ..
+                    },
+                ) = (out.close_names, &f)
+                {
+                    out.close_names = Some((c.class_id, c.method_id));
                 }
                 let st = state_of(&f);
                 if is_reply(&st) {

@@ -147,7 +147,7 @@ pub fn wrong_code(input: &Input, o: &Outcome, last: String) -> Option<Verdict> {
         .last()
         .and_then(|s| crate::rules::of_kind(&s.kind));
     let Some(rule) = rule.filter(|r| r.channel_error) else {
-        if o.states.iter().any(|s| s.starts_with("channel.close")) {
+        if o.states.iter().any(|s| s.starts_with("channel.close")) || answers_earlier(input, o) {
             return None;
         }
         return match connection_close(o) {
@@ -191,6 +191,27 @@ pub fn wrong_code(input: &Input, o: &Outcome, last: String) -> Option<Verdict> {
     })
 }
 
+/// Whether the connection.close names a method other than the last step's:
+/// it answered an earlier step (RabbitMQ closes with 540 NOT_IMPLEMENTED on
+/// `channel.flow active=false` before it reads what follows), so the code
+/// says nothing about the last one. A close naming no method is judged.
+fn answers_earlier(input: &Input, o: &Outcome) -> bool {
+    let Some(named) = o.close_names.filter(|&n| n != (0, 0)) else {
+        return false;
+    };
+    let last = input.steps.last().map(|s| &s.bytes[..]).unwrap_or(&[]);
+    let ids = |b: &[u8]| {
+        let id = |i: usize| Some(u16::from_be_bytes([*b.get(i)?, *b.get(i + 1)?]));
+        (b.first() == Some(&1))
+            .then(|| Some((id(7)?, id(9)?)))
+            .flatten()
+    };
+    ids(last) != Some(named)
+        && input.steps[..input.steps.len().saturating_sub(1)]
+            .iter()
+            .any(|s| ids(&s.bytes) == Some(named))
+}
+
 fn connection_close(o: &Outcome) -> Option<u16> {
     o.states
         .iter()
@@ -227,4 +248,64 @@ pub async fn recover(
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Step;
+    use amqp091_codec::method::{ChannelFlow, ChannelOpen};
+    use amqp091_codec::{Frame, Method};
+    use bytes::BytesMut;
+
+    fn step(method: Method, defect: Option<u16>) -> Step {
+        let mut buf = BytesMut::new();
+        Frame::Method { channel: 1, method }.encode(&mut buf);
+        match defect {
+            Some(code) => {
+                Step::defect(buf.to_vec(), "second channel.open channel.open", Some(code))
+            }
+            None => Step::valid(buf.to_vec(), "method", true),
+        }
+    }
+
+    /// channel.open, channel.flow active=false, a second channel.open: the
+    /// input RabbitMQ answers with 540 naming channel.flow (20, 20).
+    fn flow_then_second_open() -> Input {
+        let open = || ChannelOpen::default().into();
+        let flow = ChannelFlow { active: false }.into();
+        Input {
+            steps: vec![
+                step(open(), None),
+                step(flow, None),
+                step(open(), Some(504)),
+            ],
+        }
+    }
+
+    fn closed(names: (u16, u16)) -> Outcome {
+        Outcome {
+            states: vec!["channel.open-ok".into(), "connection.close:540".into()],
+            close_names: Some(names),
+            ..Outcome::default()
+        }
+    }
+
+    #[test]
+    fn a_close_naming_an_earlier_step_is_no_wrong_code() {
+        let input = flow_then_second_open();
+        assert_eq!(input.expected_code(), Some(504));
+        assert_eq!(wrong_code(&input, &closed((20, 20)), String::new()), None);
+    }
+
+    #[test]
+    fn a_close_naming_the_last_step_or_nothing_is_judged() {
+        let input = flow_then_second_open();
+        for names in [(20, 10), (0, 0), (60, 40)] {
+            let v = wrong_code(&input, &closed(names), String::new());
+            let v = v.unwrap_or_else(|| panic!("a verdict when the close names {names:?}"));
+            assert_eq!(v.oracle, Oracle::WrongCode);
+            assert!(v.observed.contains("540"), "{v:?}");
+        }
+    }
 }
