@@ -12,9 +12,11 @@ use serde_json::{json, Value};
 
 use crate::corpus::Corpus;
 use crate::diff::{self, Watch};
+use crate::exec::Outcome;
 use crate::exec::{Canary, Waits};
 use crate::finding::{self, Finding};
 use crate::gen;
+use crate::model::Input;
 use crate::oracle::{self, Oracle, Verdict};
 use crate::rng::Rng;
 
@@ -127,6 +129,32 @@ fn emit(config: &Config, v: Value) {
     }
 }
 
+/// The round's verdict and the inputs that may have caused it, in the order
+/// to try them alone. The judged session's own verdict first; a crash or an
+/// interference may be any session's (the canary sees the broker, not who
+/// hurt it); otherwise the other sessions' hangs and wrong codes, each
+/// decided from its own outcome.
+fn round_verdict(
+    config: &Config,
+    judged: &oracle::Judged,
+    inputs: &[Input],
+    outcomes: &[Option<Outcome>],
+) -> (Option<Verdict>, Vec<usize>) {
+    match &judged.verdict {
+        Some(v) if matches!(v.oracle, Oracle::Crash | Oracle::Interference) => {
+            (Some(v.clone()), (0..inputs.len()).collect())
+        }
+        Some(v) => (Some(v.clone()), vec![0]),
+        None if judged.canary_lost => (None, vec![0]),
+        None => (1..inputs.len())
+            .find_map(|i| {
+                let o = outcomes.get(i)?.as_ref()?;
+                Some((oracle::of_session(&inputs[i], o, &config.waits)?, i))
+            })
+            .map_or((None, vec![0]), |(v, i)| (Some(v), vec![i])),
+    }
+}
+
 /// Runs a campaign to its end (duration or budget).
 pub async fn run(config: &Config) -> Result<Summary, String> {
     let (channel_max, frame_max) = limits(config).await?;
@@ -203,7 +231,7 @@ pub async fn run(config: &Config) -> Result<Summary, String> {
                 );
             }
         }
-        let mut verdict = judged.verdict.clone();
+        let (mut verdict, suspects) = round_verdict(config, &judged, &inputs, &outcomes);
         if verdict.is_none() && sum.execs % 50 < round as u64 {
             if let (Some(pid), Some(base)) = (config.broker_pid, rss0) {
                 match oracle::rss_kib(pid) {
@@ -224,14 +252,23 @@ pub async fn run(config: &Config) -> Result<Summary, String> {
             // Memory growth is the broker's, not one input's: one finding.
             let kind = match v.oracle {
                 Oracle::ResourceGrowth => String::new(),
-                _ => inputs[0].last_kind(),
+                _ => inputs[suspects[0]].last_kind(),
             };
             let sig = (v.oracle, kind, v.state.clone());
             let fresh = signatures.insert(sig);
             if v.oracle != Oracle::ResourceGrowth && fresh {
                 let found_at = started.elapsed();
-                let (w, f) = finding::confirm(config, &inputs[0], &v, watch, found_at).await?;
-                watch = w;
+                // The first suspect that reproduces alone is the finding.
+                let mut f = None;
+                for &i in &suspects {
+                    let (w, found) =
+                        finding::confirm(config, &inputs[i], &v, watch, found_at).await?;
+                    watch = w;
+                    if found.is_some() {
+                        f = found;
+                        break;
+                    }
+                }
                 // The minimised input's signature may be one seen already.
                 let dup = f.as_ref().is_some_and(|f| {
                     let key = (
@@ -333,4 +370,70 @@ pub async fn recover_or_fail(config: &Config, waits: &Waits) -> Result<Canary, S
     )
     .await
     .ok_or_else(|| "the broker did not come back".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Step;
+
+    fn config() -> Config {
+        Config::new(Target::parse("amqp://127.0.0.1:5672/%2f").expect("a URL"))
+    }
+
+    fn input(kind: &str) -> Input {
+        Input {
+            steps: vec![Step::valid(vec![1], kind, true)],
+        }
+    }
+
+    fn outcome(unanswered: bool) -> Option<Outcome> {
+        Some(Outcome {
+            states: vec!["channel.open-ok".into()],
+            unanswered,
+            ..Outcome::default()
+        })
+    }
+
+    fn judged(verdict: Option<Oracle>) -> oracle::Judged {
+        oracle::Judged {
+            outcome: outcome(false),
+            verdict: verdict.map(|oracle| Verdict {
+                oracle,
+                expected: String::new(),
+                observed: String::new(),
+                state: String::new(),
+            }),
+            canary_lost: verdict == Some(Oracle::Crash),
+            compare_lost: false,
+        }
+    }
+
+    #[test]
+    fn another_sessions_hang_is_the_rounds_verdict_and_that_session_the_suspect() {
+        let inputs = [input("a"), input("b"), input("c")];
+        let outcomes = [outcome(false), outcome(false), outcome(true)];
+        let (v, suspects) = round_verdict(&config(), &judged(None), &inputs, &outcomes);
+        assert_eq!(v.map(|v| v.oracle), Some(Oracle::Hang));
+        assert_eq!(suspects, vec![2]);
+    }
+
+    #[test]
+    fn a_crash_suspects_every_session_of_the_round_judged_first() {
+        let inputs = [input("a"), input("b"), input("c")];
+        let outcomes = [outcome(false), outcome(true), outcome(false)];
+        let (v, suspects) =
+            round_verdict(&config(), &judged(Some(Oracle::Crash)), &inputs, &outcomes);
+        assert_eq!(v.map(|v| v.oracle), Some(Oracle::Crash));
+        assert_eq!(suspects, vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn a_quiet_round_has_no_verdict() {
+        let inputs = [input("a"), input("b")];
+        let outcomes = [outcome(false), None];
+        let (v, suspects) = round_verdict(&config(), &judged(None), &inputs, &outcomes);
+        assert!(v.is_none());
+        assert_eq!(suspects, vec![0]);
+    }
 }

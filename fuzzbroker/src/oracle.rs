@@ -115,13 +115,7 @@ pub async fn judge(target: &Target, input: &Input, canary: &mut Canary, waits: &
                 "the connection was refused while the canary lived".into(),
                 last,
             ),
-            Some(o) if o.unanswered => verdict(
-                Oracle::Hang,
-                "a reply or a close to a synchronous request",
-                format!("nothing within {} ms", waits.hang.as_millis()),
-                last,
-            ),
-            Some(o) => wrong_code(input, o, last),
+            Some(o) => of_session(input, o, waits),
         },
     };
     Judged {
@@ -129,6 +123,21 @@ pub async fn judge(target: &Target, input: &Input, canary: &mut Canary, waits: &
         verdict: v,
         canary_lost: lost,
         compare_lost: false,
+    }
+}
+
+/// The oracles one session's outcome decides alone (the canary fine):
+/// hang, then wrong code.
+pub fn of_session(input: &Input, o: &Outcome, waits: &Waits) -> Option<Verdict> {
+    let last = o.last();
+    match o.unanswered {
+        true => verdict(
+            Oracle::Hang,
+            "a reply or a close to a synchronous request",
+            format!("nothing within {} ms", waits.hang.as_millis()),
+            last,
+        ),
+        false => wrong_code(input, o, last),
     }
 }
 
