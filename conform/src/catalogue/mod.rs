@@ -4,6 +4,7 @@
 //! observed from a client; plus the framing checks of section 4.2 and
 //! RabbitMQ's extensions. One file per class.
 
+mod acks;
 mod basic;
 mod channel;
 mod confirm;
@@ -172,6 +173,7 @@ pub fn all() -> Vec<Entry> {
         queue::ENTRIES,
         basic::ENTRIES,
         tx::ENTRIES,
+        acks::ENTRIES,
         nowait::ENTRIES,
         confirm::ENTRIES,
         framing::ENTRIES,
