@@ -7,6 +7,7 @@
 
 mod scripted;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use amqp091_conform::target::Target;
@@ -34,7 +35,12 @@ async fn campaign(
     c.quiet = true;
     c.waits.quiet = Duration::from_millis(5);
     c.waits.hang = Duration::from_millis(300);
-    let dir = std::env::temp_dir().join(format!("fuzzbroker-{defect:?}-{}", std::process::id()));
+    static RUNS: AtomicUsize = AtomicUsize::new(0);
+    let run = RUNS.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!(
+        "fuzzbroker-{defect:?}-{}-{run}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     c.out = Some(dir.clone());
     let sum = campaign::run(&c).await.expect("campaign");
@@ -102,6 +108,60 @@ async fn finds_and_minimises_interference_with_another_connection() {
     let kinds: Vec<_> = f.input.steps.iter().map(|s| s.kind.as_str()).collect();
     assert_eq!(f.input.last_kind(), "basic.consume", "{kinds:?}");
     assert!(f.input.steps.len() <= 2, "{kinds:?}");
+}
+
+/// `amqp091 fuzz-broker ARGS` in a thread of its own (it runs its own
+/// runtime); its exit status.
+async fn cli(args: &[&str]) -> u8 {
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    tokio::task::spawn_blocking(move || amqp091_fuzzbroker::cli::main(&args))
+        .await
+        .expect("the command ran")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn replay_and_minimize_reproduce_a_written_finding_and_not_on_a_sound_broker() {
+    let (findings, dir) = campaign(Defect::WrongCode, seed(), 20_000, 1).await;
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    let found = dir.join("finding-1");
+    let found = found.to_str().expect("a UTF-8 path");
+    let faulty = format!(
+        "amqp://guest:guest@127.0.0.1:{}/%2f",
+        scripted::start(Defect::WrongCode)
+    );
+    let sound = format!(
+        "amqp://guest:guest@127.0.0.1:{}/%2f",
+        scripted::start(Defect::Sound)
+    );
+    assert_eq!(
+        cli(&["replay", found, &faulty]).await,
+        1,
+        "reproduced: exit 1"
+    );
+    assert_eq!(
+        cli(&["replay", found, &sound]).await,
+        0,
+        "not reproduced: exit 0"
+    );
+    // Minimising again rewrites the finding, still one step, still 504.
+    let before = std::fs::read_to_string(dir.join("finding-1/repro.json")).expect("repro.json");
+    std::fs::write(dir.join("finding-1/repro.json"), "{}").expect("clobbered");
+    assert_eq!(
+        cli(&["minimize", found, &faulty]).await,
+        2,
+        "repro.json without steps: usage"
+    );
+    std::fs::write(dir.join("finding-1/repro.json"), &before).expect("restored");
+    assert_eq!(cli(&["minimize", found, &faulty]).await, 0);
+    let input = amqp091_fuzzbroker::finding::read(&dir.join("finding-1")).expect("rewritten");
+    assert_eq!(input.steps.len(), 1, "{input:#?}");
+    let readme = std::fs::read_to_string(dir.join("finding-1/README.md")).expect("README");
+    assert!(readme.contains("504"), "{readme}");
+    assert_eq!(
+        cli(&["minimize", found, &sound]).await,
+        1,
+        "nothing to minimise: exit 1"
+    );
 }
 
 /// The seed: 7, or `PLANTED_SEED` (to check that the findings do not hang on
