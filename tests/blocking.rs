@@ -24,7 +24,9 @@ use amqp091::blocking::{
     ConnectionOptions, Error, FieldTable, Initiator, NoWait, QueueDeclareOptions, ReplyCode,
     TimeoutKind,
 };
-use amqp091::codec::method::{ChannelOpenOk, ConnectionCloseOk, ConnectionTune};
+use amqp091::codec::method::{
+    ChannelFlow, ChannelFlowOk, ChannelOpenOk, ConnectionCloseOk, ConnectionTune,
+};
 use amqp091::codec::{Frame, FrameDecoder, Method};
 use amqp091::testing::{frames, ServerHandshake};
 use bytes::BytesMut;
@@ -176,10 +178,15 @@ fn a_dropped_socket_fails_pending_calls() {
 
 #[test]
 fn a_full_consumer_stops_the_reader_and_heartbeats_go_on() {
-    // A no-ack consumer of capacity 2: the peer sends 50 deliveries; the
-    // client holds at most its queue plus one read's worth, and stays alive
-    // (its pause is not the server's silence) until the application reads.
-    let (conn, mut peer) = connect_to_peer(frames::connection_tune(16, 131_072, 0));
+    // A no-ack consumer of capacity 2, heartbeat 1 s: the peer sends 50
+    // deliveries of 16 KiB (far more than one 64 KiB read) and then
+    // channel.flow, which the client must answer. While the application
+    // reads nothing the reader stops: no flow-ok for longer than two
+    // heartbeat intervals, the client's heartbeats go on, the connection
+    // stays open (its pause is not the server's silence), and the client
+    // holds its queue plus one read. Once the application reads, flow-ok comes.
+    const BODY: usize = 16 * 1024;
+    let (conn, mut peer) = connect_to_peer(frames::connection_tune(16, 131_072, 1));
     let opener = thread::spawn({
         let conn = conn.clone();
         move || {
@@ -207,16 +214,48 @@ fn a_full_consumer_stops_the_reader_and_heartbeats_go_on() {
     assert_eq!(consumer.capacity(), 2);
     let mut all = Vec::new();
     for tag in 1..=50u64 {
-        all.extend(frames::deliver(channel, "c", tag, &tag.to_be_bytes()));
+        let mut body = vec![0u8; BODY];
+        body[..8].copy_from_slice(&tag.to_be_bytes());
+        all.extend(frames::deliver(channel, "c", tag, &body));
     }
-    peer.send(&all);
+    all.push(frames::method(channel, ChannelFlow { active: true }));
+    // The sockets cannot hold it all while the client does not read.
+    let mut writer = peer.io.try_clone().unwrap();
+    let bytes = frames::encode(&all);
+    let writing = thread::spawn(move || writer.write_all(&bytes));
+
+    let quiet = Instant::now() + Duration::from_millis(2500);
+    let mut heartbeats = 0;
+    while let Some(left) = quiet.checked_duration_since(Instant::now()) {
+        peer.io
+            .set_read_timeout(Some(left.max(Duration::from_millis(1))))
+            .unwrap();
+        match peer.recv() {
+            Some(Frame::Heartbeat { .. }) => heartbeats += 1,
+            Some(f) => panic!("the reader went on while the consumer was full: {f:?}"),
+            None => break, // the read timed out
+        }
+    }
+    assert!(heartbeats >= 2, "{heartbeats} heartbeats in 2.5 s");
+    assert!(conn.is_open(), "{:?}", conn.state());
+    let held = conn.buffered_delivery_bytes();
+    assert!(held <= 2 * BODY + 64 * 1024 + BODY, "{held} bytes held");
+    peer.io
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+
     for tag in 1..=50u64 {
         let d = consumer
             .recv_timeout(Duration::from_secs(30))
             .expect("every delivery, in order");
-        assert_eq!(d.delivery_tag, tag);
+        assert_eq!(d.body[..8], tag.to_be_bytes());
         assert!(consumer.len() <= 2);
     }
+    writing.join().unwrap().unwrap();
+    assert!(matches!(
+        peer.recv_method(),
+        (_, Method::ChannelFlowOk(ChannelFlowOk { active: true }))
+    ));
     assert!(conn.is_open());
 }
 
