@@ -175,8 +175,7 @@ impl Connection {
         let connector = connector(opts)?;
         let started = Instant::now();
         let timeout = opts.connection_timeout;
-        let seed = config.recovery.as_ref().map_or(0, |r| r.seed);
-        let addresses = opts.addresses(seed);
+        let addresses = config.addresses();
         let mut last = Error::Timeout(TimeoutKind::Connect);
         for (index, address) in addresses.iter().enumerate() {
             match connector(address) {

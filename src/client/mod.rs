@@ -112,8 +112,7 @@ impl Connection {
         let connector = transport::connector(opts)?;
         let started = driver::now();
         let timeout = opts.connection_timeout;
-        let seed = config.recovery.as_ref().map_or(0, |r| r.seed);
-        let addresses = opts.addresses(seed);
+        let addresses = config.addresses();
         let (stream, index) = transport::connect_first(&connector, &addresses).await?;
         config.options.connection_timeout = transport::left(timeout, started.elapsed());
         Self::run(stream, config, Some((connector, index, timeout))).await
