@@ -164,9 +164,18 @@ pub struct ConnectionOptions {
     /// not the host (`server_name_indication`).
     pub server_name: Option<String>,
     /// More brokers to try after `host:port`, in order (see
-    /// [`addresses`](Self::addresses)): when connecting, the next one is
-    /// tried if one does not answer, and recovery moves along them.
+    /// [`addresses`](Self::addresses)); recovery moves along them.
     /// [`from_urls`](Self::from_urls) fills it from a list of URLs.
+    ///
+    /// When connecting, each address gets the whole
+    /// [`connection_timeout`](Self::connection_timeout), and any failure
+    /// on one moves on to the next, as the Java client and pika do: no
+    /// answer, a peer that closes or sends garbage, a handshake that does
+    /// not finish in time, and also a refused login (403 ACCESS_REFUSED)
+    /// or virtual host (530 NOT_ALLOWED), since the brokers of one list
+    /// may differ (a node whose users are not in sync yet). The connect
+    /// fails with the last address's error
+    /// ([`proto::FirstConnect`](crate::proto::FirstConnect)).
     pub more_addresses: Vec<Address>,
     /// Try the brokers in a shuffled order instead of as listed (spreads
     /// clients over a cluster's nodes). Default `false`.

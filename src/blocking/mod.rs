@@ -155,10 +155,13 @@ impl Connection {
     /// Connects with options (or a [`proto::Config`] for the settings a URI
     /// cannot carry, such as [`recovery`](proto::Config::recovery)).
     /// `connection_timeout` bounds the TCP connect and the handshake
-    /// together; with several addresses each one not answering is given
-    /// that time before the next is tried.
+    /// together. With several addresses
+    /// ([`more_addresses`](ConnectionOptions::more_addresses)) each one
+    /// gets the whole timeout, and any failure on one (no answer, a
+    /// handshake that fails or does not finish) moves on to the next
+    /// ([`proto::FirstConnect`]); the error is the last address's.
     pub fn connect_with(config: impl Into<proto::Config>) -> Result<Connection, Error> {
-        let mut config = config.into();
+        let config = config.into();
         let opts = &config.options;
         if opts.tls && cfg!(not(feature = "rustls")) {
             return Err(Error::Tls {
@@ -173,24 +176,26 @@ impl Connection {
         }
         // Certificates are read before connecting: a missing file fails at once.
         let connector = connector(opts)?;
-        let started = Instant::now();
         let timeout = opts.connection_timeout;
-        let seed = config.recovery.as_ref().map_or(0, |r| r.seed);
-        let addresses = opts.addresses(seed);
-        let mut last = Error::Timeout(TimeoutKind::Connect);
-        for (index, address) in addresses.iter().enumerate() {
-            match connector(address) {
-                Ok(io) => {
-                    config.options.connection_timeout = timeout.saturating_sub(started.elapsed());
-                    return Self::run(io, config, Some((connector, index, timeout)));
-                }
+        let mut walk = proto::FirstConnect::new(&config);
+        while let Some((index, address)) = walk.next_address() {
+            // The connector bounds TCP (and TLS) by the timeout; the
+            // handshake has what is left of it.
+            let started = Instant::now();
+            let attempt = connector(&address).and_then(|io| {
+                let mut config = config.clone();
+                config.options.connection_timeout = timeout.saturating_sub(started.elapsed());
+                Self::run(io, config, Some((connector.clone(), index, timeout)))
+            });
+            match attempt {
+                Ok(connection) => return Ok(connection),
                 Err(e) => {
                     tracing::debug!(%address, error = %e, "connect failed; trying the next address");
-                    last = e;
+                    walk.failed(e);
                 }
             }
         }
-        Err(last)
+        Err(walk.into_error())
     }
 
     /// Runs the connection over `io`; `reconnect`: recovery's connector,

@@ -96,11 +96,13 @@ impl Connection {
     /// Connects with options (or a [`proto::Config`] for the settings a URI
     /// cannot carry, such as [`recovery`](proto::Config::recovery)).
     /// `connection_timeout` bounds the TCP connect and the handshake
-    /// together; with several addresses
+    /// together. With several addresses
     /// ([`more_addresses`](ConnectionOptions::more_addresses)) each one
-    /// not answering is given that time before the next is tried.
+    /// gets the whole timeout, and any failure on one (no answer, a
+    /// handshake that fails or does not finish) moves on to the next
+    /// ([`proto::FirstConnect`]); the error is the last address's.
     pub async fn connect_with(config: impl Into<proto::Config>) -> Result<Connection, Error> {
-        let mut config = config.into();
+        let config = config.into();
         let opts = &config.options;
         if opts.tls && cfg!(not(feature = "tls")) {
             return Err(Error::Tls {
@@ -110,13 +112,27 @@ impl Connection {
         check_transport(opts, opts.tls)?;
         // Certificates are read before connecting: a missing file fails at once.
         let connector = transport::connector(opts)?;
-        let started = driver::now();
         let timeout = opts.connection_timeout;
-        let seed = config.recovery.as_ref().map_or(0, |r| r.seed);
-        let addresses = opts.addresses(seed);
-        let (stream, index) = transport::connect_first(&connector, &addresses).await?;
-        config.options.connection_timeout = transport::left(timeout, started.elapsed());
-        Self::run(stream, config, Some((connector, index, timeout))).await
+        let mut walk = proto::FirstConnect::new(&config);
+        while let Some((index, address)) = walk.next_address() {
+            // The connector bounds TCP (and TLS) by the timeout; the
+            // handshake has what is left of it.
+            let started = driver::now();
+            let attempt = async {
+                let stream = connector(address.clone()).await?;
+                let mut config = config.clone();
+                config.options.connection_timeout = transport::left(timeout, started.elapsed());
+                Self::run(stream, config, Some((connector.clone(), index, timeout))).await
+            };
+            match attempt.await {
+                Ok(connection) => return Ok(connection),
+                Err(e) => {
+                    tracing::debug!(%address, error = %e, "connect failed; trying the next address");
+                    walk.failed(e);
+                }
+            }
+        }
+        Err(walk.into_error())
     }
 
     /// Runs AMQP over a plain stream the caller connected (a proxy, an

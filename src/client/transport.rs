@@ -139,26 +139,6 @@ pub(crate) fn connector(opts: &ConnectionOptions) -> Result<Connector, Error> {
     }))
 }
 
-/// Connects to the first of `addresses` that answers, trying each with the
-/// connection timeout; returns the transport and the index of its address,
-/// or the last error.
-pub(crate) async fn connect_first(
-    connector: &Connector,
-    addresses: &[Address],
-) -> Result<(Stream, usize), Error> {
-    let mut last = Error::Timeout(TimeoutKind::Connect);
-    for (i, address) in addresses.iter().enumerate() {
-        match connector(address.clone()).await {
-            Ok(stream) => return Ok((stream, i)),
-            Err(e) => {
-                tracing::debug!(%address, error = %e, "connect failed; trying the next address");
-                last = e;
-            }
-        }
-    }
-    Err(last)
-}
-
 /// Time left of `total` after `spent`.
 pub(crate) fn left(total: Duration, spent: Duration) -> Duration {
     total.saturating_sub(spent)

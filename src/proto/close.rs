@@ -37,10 +37,17 @@ impl Connection {
     pub(crate) fn start_closing(&mut self, err: Error, request: Option<RequestId>) {
         self.recovery.restore = None;
         self.fail_all(&err);
+        let mut deadline = self.clock + self.config.close_timeout;
+        // The connection timeout bounds the whole handshake, a close in it
+        // too: a peer that sent garbage is not waited on past it (a first
+        // connect moves on to the next address by then).
+        if let Phase::Handshake { deadline: by, .. } = self.phase {
+            deadline = deadline.min(by.max(self.clock));
+        }
         self.phase = Phase::Closing {
             error: err,
             request,
-            deadline: self.clock + self.config.close_timeout,
+            deadline,
         };
     }
 

@@ -317,7 +317,10 @@ impl Connection {
                     .get(&c.consumer_tag)
                     .map(|info| info.method.queue.clone());
             }
-            Method::BasicQos(q) => ch.consumers.qos(q.prefetch_count, q.global),
+            Method::BasicQos(q) => {
+                ch.consumers
+                    .set_qos(q.prefetch_size, q.prefetch_count, q.global)
+            }
             // Publishes are counted from the first one after confirm.select,
             // which the server handles in order: count from here.
             Method::ConfirmSelect(_) if ch.confirms.is_none() => {

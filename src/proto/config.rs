@@ -37,6 +37,12 @@ pub struct Config {
     /// consumers, and keeps the application's handles working. See
     /// [`Recovery`].
     pub recovery: Option<Recovery>,
+    /// Seeds the shuffled order of the options' addresses (with
+    /// [`shuffle_addresses`](ConnectionOptions::shuffle_addresses)):
+    /// drawn at random for each `Config` built by `Default` (or from
+    /// options), so that clients do not all pick the same broker first.
+    /// Set it for a deterministic order (tests).
+    pub seed: u64,
 }
 
 impl Config {
@@ -44,6 +50,13 @@ impl Config {
     pub fn with_recovery(mut self, policy: Recovery) -> Self {
         self.recovery = Some(policy);
         self
+    }
+
+    /// Every broker to try, in the order connecting and recovery use:
+    /// the options' [`addresses`](ConnectionOptions::addresses), shuffled
+    /// by [`seed`](Self::seed) when asked.
+    pub fn addresses(&self) -> Vec<crate::uri::Address> {
+        self.options.addresses(self.seed)
     }
 }
 
@@ -57,6 +70,7 @@ impl Default for Config {
             default_consumer_capacity: 1000,
             delivery_buffer_bytes: 64 * 1024 * 1024,
             recovery: None,
+            seed: crate::uri::address::random_seed(),
         }
     }
 }
@@ -67,5 +81,44 @@ impl From<ConnectionOptions> for Config {
             options,
             ..Config::default()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_configs_and_policies_draw_different_seeds() {
+        // Two equal draws of 64 random bits: a chance of 2^-64 each.
+        assert_ne!(Config::default().seed, Config::default().seed);
+        let from_options = || Config::from(ConnectionOptions::default()).seed;
+        assert_ne!(from_options(), from_options());
+        assert_ne!(Recovery::default().seed, Recovery::default().seed);
+    }
+
+    #[test]
+    fn an_explicit_seed_is_kept_and_gives_the_same_order_and_delays() {
+        let mut options =
+            ConnectionOptions::from_urls("amqp://a,amqp://b,amqp://c,amqp://d,amqp://e")
+                .expect("urls");
+        options.shuffle_addresses = true;
+        let config = Config {
+            seed: 7,
+            ..Config::from(options.clone())
+        };
+        assert_eq!(config.seed, 7);
+        assert_eq!(config.addresses(), options.addresses(7));
+        let core = super::super::Connection::new(config, std::time::Instant::now());
+        assert_eq!(core.addresses(), options.addresses(7).as_slice());
+
+        let policy = || Recovery {
+            seed: 7,
+            jitter: 0.5,
+            ..Recovery::default()
+        };
+        assert_eq!(policy().seed, 7);
+        let delays = |p: Recovery| (1..=10).map(|a| p.delay(a)).collect::<Vec<_>>();
+        assert_eq!(delays(policy()), delays(policy()));
     }
 }

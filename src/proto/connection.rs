@@ -117,9 +117,8 @@ impl Connection {
             0 => 0,
             n => n.max(FRAME_MIN_SIZE),
         };
-        let seed = config.recovery.as_ref().map_or(0, |r| r.seed);
         let recovery = super::recovery::RecoveryState {
-            addresses: config.options.addresses(seed),
+            addresses: config.addresses(),
             ..Default::default()
         };
         Connection {

@@ -38,6 +38,11 @@ pub(crate) struct Consumers {
     pub(crate) prefetch_per_consumer: u16,
     /// `basic.qos` prefetch count with `global = true` (RabbitMQ: per channel).
     pub(crate) prefetch_channel: u16,
+    /// `basic.qos` prefetch size (bytes) with `global = false`, restored
+    /// on recovery (RabbitMQ refuses a non-zero one; other brokers may not).
+    pub(crate) prefetch_size_per_consumer: u32,
+    /// `basic.qos` prefetch size (bytes) with `global = true`.
+    pub(crate) prefetch_size_channel: u32,
 }
 
 /// What a new consumer gets: its capacity, and the prefetch count to set
@@ -49,12 +54,21 @@ pub(crate) struct Plan {
 }
 
 impl Consumers {
-    /// Records a `basic.qos` (in the order the server applies it).
+    /// Records a `basic.qos` with no prefetch size (in the order the
+    /// server applies it).
     pub(crate) fn qos(&mut self, prefetch_count: u16, global: bool) {
+        self.set_qos(0, prefetch_count, global);
+    }
+
+    /// Records a `basic.qos` (in the order the server applies it): a new
+    /// one replaces both limits of its scope.
+    pub(crate) fn set_qos(&mut self, prefetch_size: u32, prefetch_count: u16, global: bool) {
         if global {
             self.prefetch_channel = prefetch_count;
+            self.prefetch_size_channel = prefetch_size;
         } else {
             self.prefetch_per_consumer = prefetch_count;
+            self.prefetch_size_per_consumer = prefetch_size;
         }
     }
 

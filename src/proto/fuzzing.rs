@@ -166,10 +166,13 @@ pub fn client_session(data: &[u8]) {
         ..Default::default()
     });
     config.delivery_buffer_bytes = setup.delivery_buffer_bytes;
+    // Fixed seeds: a session is the same on every run (the defaults are random).
+    config.seed = 0;
     if setup.recovery {
         config.recovery = Some(super::Recovery {
             hold_messages: 4,
             hold_bytes: 64 * 1024,
+            seed: 0x5eed,
             ..Default::default()
         });
     }

@@ -48,6 +48,7 @@ mod connection;
 mod consumers;
 mod content;
 mod events;
+mod first_connect;
 #[cfg(any(test, feature = "testing"))]
 pub mod fuzzing;
 mod handshake;
@@ -66,6 +67,7 @@ pub use events::{
     ConnectionState, ConsumerEnd, Delivery, Event, GetMessage, RecoveryEvent, Reply, RequestId,
     Returned,
 };
+pub use first_connect::FirstConnect;
 pub use handshake::Tuning;
 pub use publish::{Body, ZERO_COPY_MIN};
 pub use recovery::{recoverable, Recovery};

@@ -57,7 +57,10 @@ pub struct Recovery {
     /// Bytes (bodies and frames) of the publishes held while recovering;
     /// one that would go past it fails with [`Error::Recovering`]. Default 16 MiB.
     pub hold_bytes: usize,
-    /// Seeds the jitter and the shuffled order of addresses.
+    /// Seeds the jitter: drawn at random for each `Recovery` built by
+    /// `Default`, so that clients of one broker do not retry in step. Set
+    /// it for deterministic delays (tests). The order of addresses has its
+    /// own seed, [`Config::seed`](super::Config::seed).
     pub seed: u64,
 }
 
@@ -71,7 +74,7 @@ impl Default for Recovery {
             max_attempts: None,
             hold_messages: 10_000,
             hold_bytes: 16 * 1024 * 1024,
-            seed: 0x5eed,
+            seed: crate::uri::address::random_seed(),
         }
     }
 }

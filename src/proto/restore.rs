@@ -1,5 +1,6 @@
 //! Restoring a recovered connection, one step at a time, once the new
-//! handshake is done: every channel reopened with its qos, confirm and tx
+//! handshake is done: every channel reopened with its qos (prefetch size
+//! and count, per consumer and global), confirm and tx
 //! modes; the recorded exchanges, queues and bindings declared again on a
 //! channel of the core's own (so that a declaration the broker now refuses
 //! closes no channel of the application); the consumers started again with
@@ -29,6 +30,7 @@ pub(crate) enum RestoreStep {
     Open(u16),
     Qos {
         channel: u16,
+        prefetch_size: u32,
         prefetch_count: u16,
         global: bool,
     },
@@ -100,13 +102,15 @@ impl Connection {
                 continue;
             };
             steps.push_back(RestoreStep::Open(*id));
-            for (prefetch_count, global) in [
-                (ch.consumers.prefetch_per_consumer, false),
-                (ch.consumers.prefetch_channel, true),
+            let c = &ch.consumers;
+            for (prefetch_size, prefetch_count, global) in [
+                (c.prefetch_size_per_consumer, c.prefetch_per_consumer, false),
+                (c.prefetch_size_channel, c.prefetch_channel, true),
             ] {
-                if prefetch_count > 0 {
+                if prefetch_count > 0 || prefetch_size > 0 {
                     steps.push_back(RestoreStep::Qos {
                         channel: *id,
+                        prefetch_size,
                         prefetch_count,
                         global,
                     });
@@ -189,12 +193,13 @@ impl Connection {
                 }
                 RestoreStep::Qos {
                     channel,
+                    prefetch_size,
                     prefetch_count,
                     global,
                 } if reopened(*channel) => (
                     *channel,
                     BasicQos {
-                        prefetch_size: 0,
+                        prefetch_size: *prefetch_size,
                         prefetch_count: *prefetch_count,
                         global: *global,
                     }

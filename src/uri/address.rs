@@ -43,6 +43,25 @@ pub(crate) fn mix(seed: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// A seed that differs between processes and between calls: the time, the
+/// process id, a counter and std's per-instance random hash keys, mixed.
+/// Drawn where options are built ([`Config`](crate::proto::Config) and
+/// [`Recovery`](crate::proto::Recovery) defaults), never inside the
+/// protocol core, which stays deterministic given its configuration.
+pub(crate) fn random_seed() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static CALLS: AtomicU64 = AtomicU64::new(0);
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    h.write_u128(nanos);
+    h.write_u32(std::process::id());
+    h.write_u64(CALLS.fetch_add(1, Ordering::Relaxed));
+    mix(h.finish())
+}
+
 impl ConnectionOptions {
     /// Every broker to try: `host:port` first, then
     /// [`more_addresses`](Self::more_addresses); shuffled (by `seed`) when

@@ -223,6 +223,24 @@ fn handshake_times_out() {
 }
 
 #[test]
+fn a_close_during_the_handshake_waits_for_close_ok_no_longer_than_the_connection_timeout() {
+    let mut config = Config::default();
+    config.options.connection_timeout = Duration::from_secs(5);
+    config.close_timeout = Duration::from_secs(10);
+    let mut h = Harness::with(config);
+    h.now += Duration::from_secs(1);
+    // Not a broker: the core closes with a protocol error and waits for a close-ok.
+    h.feed_bytes(b"HTTP/1.1 400 Bad Request\r\n\r\n");
+    assert!(!h.conn.is_closed(), "waiting for close-ok");
+    let by = h.now + Duration::from_secs(4);
+    assert_eq!(h.conn.poll_timeout(), Some(by));
+    h.conn.handle_timeout(by);
+    let ev = h.events();
+    assert!(matches!(ev.last(), Some(Event::Closed(_))), "{ev:?}");
+    assert!(h.conn.is_closed());
+}
+
+#[test]
 fn amqplain_and_vhost_from_options() {
     let mut config = Config::default();
     config.options.auth_mechanism = crate::uri::AuthMechanism::AmqPlain;

@@ -1,6 +1,7 @@
 //! Automatic recovery, driven with a virtual clock: the harness of these
 //! tests; what a lost transport fails and keeps and how the restore goes
-//! (`restore.rs`); the backoff, when recovery applies and when it ends
+//! (`restore.rs`); qos limits, tx mode and exchange-to-exchange bindings
+//! restored (`modes.rs`); the backoff, when recovery applies and when it ends
 //! (`policy.rs`).
 
 use super::*;
@@ -87,6 +88,7 @@ impl Harness {
                     Method::BasicQos(_) => Some(BasicQosOk {}.into()),
                     Method::ConfirmSelect(_) => Some(ConfirmSelectOk {}.into()),
                     Method::TxSelect(_) => Some(TxSelectOk {}.into()),
+                    Method::ExchangeBind(_) => Some(ExchangeBindOk {}.into()),
                     Method::ExchangeDeclare(_) => Some(ExchangeDeclareOk {}.into()),
                     Method::QueueBind(_) => Some(QueueBindOk {}.into()),
                     Method::QueueDeclare(q) => Some(
@@ -208,5 +210,6 @@ fn with_topology(h: &mut Harness) -> u16 {
     ch
 }
 
+mod modes;
 mod policy;
 mod restore;
