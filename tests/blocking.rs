@@ -15,6 +15,7 @@ mod blocking_work_queues;
 use amqp091::ShortStr;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::sync::mpsc::RecvTimeoutError;
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -25,7 +26,8 @@ use amqp091::blocking::{
     TimeoutKind,
 };
 use amqp091::codec::method::{
-    ChannelFlow, ChannelFlowOk, ChannelOpenOk, ConnectionCloseOk, ConnectionTune,
+    ChannelFlow, ChannelFlowOk, ChannelOpenOk, ConnectionBlocked, ConnectionCloseOk,
+    ConnectionTune, ConnectionUnblocked,
 };
 use amqp091::codec::{Frame, FrameDecoder, Method};
 use amqp091::testing::{frames, ServerHandshake};
@@ -257,6 +259,39 @@ fn a_full_consumer_stops_the_reader_and_heartbeats_go_on() {
         (_, Method::ChannelFlowOk(ChannelFlowOk { active: true }))
     ));
     assert!(conn.is_open());
+}
+
+#[test]
+fn wait_blocked_follows_connection_blocked_and_unblocked() {
+    let (conn, mut peer) = connect_to_peer(frames::connection_tune(16, 131_072, 0));
+    let short = Duration::from_millis(50);
+    assert_eq!(
+        conn.wait_blocked(|b| b.is_some(), short),
+        Err(RecvTimeoutError::Timeout)
+    );
+    let waiter = thread::spawn({
+        let conn = conn.clone();
+        move || conn.wait_blocked(|b| b.is_some(), Duration::from_secs(30))
+    });
+    let blocked = ConnectionBlocked {
+        reason: ShortStr::from_static("low on disk"),
+    };
+    peer.send(&[frames::method(0, blocked)]);
+    assert_eq!(waiter.join().unwrap(), Ok(Some("low on disk".into())));
+    assert_eq!(conn.blocked().as_deref(), Some("low on disk"));
+    let waiter = thread::spawn({
+        let conn = conn.clone();
+        move || conn.wait_blocked(|b| b.is_none(), Duration::from_secs(30))
+    });
+    peer.send(&[frames::method(0, ConnectionUnblocked::default())]);
+    assert_eq!(waiter.join().unwrap(), Ok(None));
+    // The end of the connection ends a wait.
+    let waiter = thread::spawn({
+        let conn = conn.clone();
+        move || conn.wait_blocked(|b| b.is_some(), Duration::from_secs(30))
+    });
+    drop(peer);
+    assert_eq!(waiter.join().unwrap(), Err(RecvTimeoutError::Disconnected));
 }
 
 #[test]

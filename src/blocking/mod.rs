@@ -65,11 +65,13 @@ pub use delivery::{Delivery, GetMessage};
 
 use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::RecvTimeoutError;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::proto::{self, Tuning};
 use shared::{now, ReplySlot, Shared};
+use sync::{deadline_after, wait, wait_until};
 
 /// A connection to a broker. Cheap to clone; every clone is the same
 /// connection. It closes when [`close`](Connection::close) is called or the
@@ -316,6 +318,35 @@ impl Connection {
     /// a resource alarm), `None` otherwise.
     pub fn blocked(&self) -> Option<String> {
         self.shared.lock().blocked.clone()
+    }
+
+    /// Waits until `until` holds for the server's blocked reason (`None`
+    /// while the connection is not blocked) and gives the reason then: the
+    /// blocking counterpart of the async client's `watch_blocked`. For
+    /// example `conn.wait_blocked(|b| b.is_none(), timeout)` waits for
+    /// `connection.unblocked`. [`RecvTimeoutError::Timeout`] when `timeout`
+    /// passes first, [`RecvTimeoutError::Disconnected`] when the connection
+    /// ends.
+    pub fn wait_blocked(
+        &self,
+        until: impl Fn(Option<&str>) -> bool,
+        timeout: Duration,
+    ) -> Result<Option<String>, RecvTimeoutError> {
+        let deadline = deadline_after(timeout);
+        let mut inner = self.shared.lock();
+        loop {
+            if until(inner.blocked.as_deref()) {
+                return Ok(inner.blocked.clone());
+            }
+            if inner.core.is_closed() {
+                return Err(RecvTimeoutError::Disconnected);
+            }
+            inner = match deadline {
+                Some(d) if Instant::now() >= d => return Err(RecvTimeoutError::Timeout),
+                Some(d) => wait_until(&self.shared.publish_cv, inner, d),
+                None => wait(&self.shared.publish_cv, inner),
+            };
+        }
     }
 
     /// Whether the connection is open.

@@ -466,6 +466,7 @@ impl Inner {
                 Event::Blocked { reason } => {
                     tracing::info!(%reason, "connection blocked by the server");
                     self.blocked = Some(reason);
+                    shared.publish_cv.notify_all();
                 }
                 // Publishers waiting on the connection look again.
                 Event::Recovery(_) => shared.publish_cv.notify_all(),
