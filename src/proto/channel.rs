@@ -148,6 +148,7 @@ impl Connection {
         };
         let closing = ch.is_closing();
         let max = self.config.options.max_message_size;
+        let before = ch.assembly.held();
         let result = match frame {
             Frame::Method { method, .. } => {
                 // After our channel.close only close and close-ok count.
@@ -171,31 +172,24 @@ impl Connection {
             }
             _ if closing => return,
             Frame::Header { header, .. } => ch.assembly.header(header, max),
-            Frame::Body { payload, .. } => {
-                let len = payload.len() as u64;
-                let result = ch.assembly.body(payload);
-                self.partial = match result {
-                    Ok(Some(ref content)) => {
-                        (self.partial + len).saturating_sub(content.body.len() as u64)
-                    }
-                    _ => self.partial + len,
-                };
-                let limit = self.config.delivery_buffer_bytes as u64 + max;
-                if self.partial > limit {
-                    return self.violation(
-                        ReplyCode::RESOURCE_ERROR,
-                        format!(
-                            "contents in progress hold {} bytes, over the client's limit of {limit}",
-                            self.partial
-                        ),
-                        0,
-                        0,
-                    );
-                }
-                result
-            }
+            Frame::Body { payload, .. } => ch.assembly.body(payload),
             _ => Ok(None),
         };
+        // What contents in progress hold (bodies so far, decoded headers)
+        // follows the assembly: a complete one leaves it, as a delivery.
+        self.partial = (self.partial + ch.assembly.held()).saturating_sub(before);
+        let limit = self.config.delivery_buffer_bytes as u64 + max;
+        if self.partial > limit {
+            return self.violation(
+                ReplyCode::RESOURCE_ERROR,
+                format!(
+                    "contents in progress hold {} bytes, over the client's limit of {limit}",
+                    self.partial
+                ),
+                0,
+                0,
+            );
+        }
         match result {
             Ok(Some(content)) => self.content_done(channel, content),
             Ok(None) => {}
@@ -447,7 +441,7 @@ impl Connection {
         let Some(mut ch) = self.channels.remove(&channel) else {
             return;
         };
-        self.partial = self.partial.saturating_sub(ch.assembly.received());
+        self.partial = self.partial.saturating_sub(ch.assembly.held());
         if ch.internal {
             // The core's own channel (recovery's): nothing of the application's.
             return self.restore_channel_ended(channel, &error);

@@ -208,7 +208,7 @@ impl Connection {
             server_close: None,
         };
         let pending: Vec<Rpc> = ch.rpcs.drain(..).collect();
-        let dropped = std::mem::take(&mut ch.assembly).received();
+        let dropped = std::mem::take(&mut ch.assembly).held();
         self.partial = self.partial.saturating_sub(dropped);
         ch.rpcs
             .push_back(Rpc::for_method::<ChannelClose>(request, None));
