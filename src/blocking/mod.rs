@@ -156,7 +156,9 @@ impl Connection {
     /// cannot carry, such as [`recovery`](proto::Config::recovery)).
     /// `connection_timeout` bounds the TCP connect and the handshake
     /// together; with several addresses each one not answering is given
-    /// that time before the next is tried.
+    /// that time before the next is tried. Without TLS, options that ask
+    /// for EXTERNAL authentication or name TLS files or a server name are
+    /// refused with [`Error::Tls`] before connecting.
     pub fn connect_with(config: impl Into<proto::Config>) -> Result<Connection, Error> {
         let mut config = config.into();
         let opts = &config.options;
@@ -165,11 +167,9 @@ impl Connection {
                 reason: "amqps:// needs the `rustls` (or `tls`) feature of amqp091".into(),
             });
         }
-        if !opts.tls && opts.auth_mechanism == AuthMechanism::External {
-            return Err(Error::Tls {
-                reason: "EXTERNAL authentication needs TLS (amqps:// with a client certificate)"
-                    .into(),
-            });
+        // Without TLS: no EXTERNAL, no TLS files (the password would go in clear).
+        if let Some(reason) = opts.refused_in_clear().filter(|_| !opts.tls) {
+            return Err(Error::Tls { reason });
         }
         // Certificates are read before connecting: a missing file fails at once.
         let connector = connector(opts)?;
