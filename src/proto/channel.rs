@@ -1,6 +1,7 @@
 //! One channel's state (its phase, the requests waiting for replies, its
 //! consumers, confirms and content assembly), and the handling of the
-//! frames the server sends on it.
+//! frames the server sends on it (how a channel is opened, closed and
+//! ended is in `lifecycle.rs`).
 
 use std::collections::VecDeque;
 use std::time::Instant;
@@ -389,94 +390,6 @@ impl Connection {
                 message,
             });
         }
-    }
-
-    /// Our `channel.close` is answered: report it like any other channel
-    /// end, with the server's reason if its close crossed ours (a 404 for
-    /// an earlier publish, say: that is what the application must hear).
-    fn our_close_done(&mut self, channel: u16, request: Option<super::RequestId>) {
-        let Some(ch) = self.channels.get_mut(&channel) else {
-            return;
-        };
-        let phase = std::mem::replace(&mut ch.phase, ChannelPhase::Opening);
-        let (ours, by, theirs) = match phase {
-            ChannelPhase::Closing {
-                reason,
-                by,
-                server_close,
-                ..
-            } => (reason, by, server_close),
-            _ => (
-                CloseReason::new(ReplyCode::REPLY_SUCCESS, ""),
-                Initiator::Application,
-                None,
-            ),
-        };
-        match theirs {
-            Some(reason) => {
-                let err = Error::ChannelClosed {
-                    channel,
-                    reason,
-                    by: Initiator::Server,
-                };
-                self.complete(request, Err(err.clone()));
-                self.channel_ended(channel, err);
-            }
-            None => {
-                self.complete(request, Ok(Reply::Method(ChannelCloseOk {}.into())));
-                let err = Error::ChannelClosed {
-                    channel,
-                    reason: ours,
-                    by,
-                };
-                self.channel_ended(channel, err);
-            }
-        }
-    }
-
-    /// A channel is gone: what waits on it fails with `error` (requests,
-    /// unconfirmed publishes, consumers), then [`Event::ChannelClosed`].
-    /// Its id stays taken until that event is polled.
-    pub(crate) fn channel_ended(&mut self, channel: u16, error: Error) {
-        let Some(mut ch) = self.channels.remove(&channel) else {
-            return;
-        };
-        self.partial = self.partial.saturating_sub(ch.assembly.held());
-        if ch.internal {
-            // The core's own channel (recovery's): nothing of the application's.
-            return self.restore_channel_ended(channel, &error);
-        }
-        for message in ch.held_returns.drain(..) {
-            self.events.push_back(Event::Returned {
-                channel,
-                sequence: None,
-                message,
-            });
-        }
-        for rpc in ch.rpcs.drain(..) {
-            self.complete(rpc.id, Err(error.clone()));
-        }
-        if let Some(tags) = ch.confirms.as_mut().and_then(Confirms::fail_all) {
-            self.events.push_back(Event::Unconfirmed {
-                channel,
-                tags,
-                error: error.clone(),
-            });
-        }
-        for (consumer_tag, _) in ch.consumers.by_tag.drain() {
-            self.events.push_back(Event::ConsumerEnded {
-                channel,
-                consumer_tag,
-                end: ConsumerEnd::Closed(error.clone()),
-            });
-        }
-        for rpc in ch.held_rpcs.drain(..) {
-            self.complete(rpc.id, Err(error.clone()));
-        }
-        self.releasing.insert(channel);
-        self.restore_channel_ended(channel, &error);
-        self.events
-            .push_back(Event::ChannelClosed { channel, error });
     }
 
     fn content_done(&mut self, channel: u16, content: Content) {
