@@ -82,6 +82,8 @@
 //! the password.
 
 pub(crate) mod address;
+#[cfg(any(feature = "tokio", feature = "blocking"))]
+mod clear;
 #[doc(hidden)]
 pub mod fuzzing;
 

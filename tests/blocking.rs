@@ -104,6 +104,48 @@ fn listen() -> (TcpListener, ConnectionOptions) {
     (listener, opts)
 }
 
+#[test]
+fn connect_with_over_plain_tcp_refuses_external_auth_and_tls_files_before_connecting() {
+    use amqp091::blocking::AuthMechanism;
+    // A listener that never accepts: a client that connected anyway would
+    // sit in its backlog, then time out waiting for connection.start.
+    let (listener, plain) = listen();
+    listener.set_nonblocking(true).unwrap();
+    let plain = ConnectionOptions {
+        connection_timeout: Duration::from_secs(2),
+        ..plain
+    };
+    assert!(!plain.tls);
+    for options in [
+        ConnectionOptions {
+            auth_mechanism: AuthMechanism::External,
+            ..plain.clone()
+        },
+        ConnectionOptions {
+            ca_file: Some("ca.pem".into()),
+            ..plain.clone()
+        },
+        ConnectionOptions {
+            cert_file: Some("client.pem".into()),
+            key_file: Some("client.key".into()),
+            ..plain.clone()
+        },
+        ConnectionOptions {
+            server_name: Some("broker.example".into()),
+            ..plain.clone()
+        },
+    ] {
+        let what = format!("{options:?}");
+        let err = Connection::connect_with(options).unwrap_err();
+        assert!(matches!(err, Error::Tls { .. }), "{what}: {err}");
+        let accepted = listener.accept();
+        assert!(
+            matches!(&accepted, Err(e) if e.kind() == std::io::ErrorKind::WouldBlock),
+            "{what}: the client connected ({accepted:?})"
+        );
+    }
+}
+
 /// A client connected to a scripted peer (handshake done).
 fn connect_to_peer(tune: ConnectionTune) -> (Connection, StdPeer) {
     let (listener, opts) = listen();

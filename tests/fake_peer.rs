@@ -437,3 +437,48 @@ async fn a_plain_stream_refuses_tls_options_and_external_auth() {
         assert!(peer.recv().await.is_none(), "not one byte sent");
     }
 }
+
+#[tokio::test]
+async fn connect_with_over_plain_tcp_refuses_external_auth_and_tls_files_before_connecting() {
+    use amqp091::AuthMechanism;
+    // A listener that never accepts: a client that connected anyway would
+    // sit in its backlog, then time out waiting for connection.start.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let plain = ConnectionOptions {
+        host: "127.0.0.1".into(),
+        port: listener.local_addr().unwrap().port(),
+        ..opts(2000)
+    };
+    assert!(!plain.tls);
+    for options in [
+        ConnectionOptions {
+            auth_mechanism: AuthMechanism::External,
+            ..plain.clone()
+        },
+        ConnectionOptions {
+            ca_file: Some("ca.pem".into()),
+            ..plain.clone()
+        },
+        ConnectionOptions {
+            cert_file: Some("client.pem".into()),
+            key_file: Some("client.key".into()),
+            ..plain.clone()
+        },
+        ConnectionOptions {
+            server_name: Some("broker.example".into()),
+            ..plain.clone()
+        },
+    ] {
+        let what = format!("{options:?}");
+        let err = bounded(Connection::connect_with(options))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Tls { .. }), "{what}: {err}");
+        let accepted = listener.accept();
+        assert!(
+            matches!(&accepted, Err(e) if e.kind() == std::io::ErrorKind::WouldBlock),
+            "{what}: the client connected ({accepted:?})"
+        );
+    }
+}

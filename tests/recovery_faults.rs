@@ -389,13 +389,9 @@ async fn a_full_consumer_holding_the_lost_connections_deliveries_does_not_stop_c
             .unwrap();
         assert!(matches!(within("confirm", c).await, Ok(Confirm::Ack)));
     }
-    // Wait until the consumer's queue holds its five.
-    within("five buffered", async {
-        while consumer.len() < 5 {
-            tokio::task::yield_now().await;
-        }
-    })
-    .await;
+    // Wait until the consumer's queue holds its five (taking none).
+    within("five buffered", consumer.wait_queued(5)).await;
+    assert_eq!(consumer.len(), 5, "its queue is full");
     proxy.inject(Fault::Reset);
     until_state(&conn, "recovered", recovered(1)).await;
     let c = ch

@@ -132,6 +132,8 @@ async fn missing_files_are_named() {
 async fn plain_amqp_to_the_tls_port_says_so() {
     let mut o = tls_options();
     o.tls = false;
+    // Without TLS its CA file would be refused before connecting.
+    o.ca_file = None;
     let err = Connection::connect_with(o).await.unwrap_err();
     assert!(
         matches!(&err, Error::Tls { reason } if reason.contains("use amqps://")),

@@ -162,6 +162,9 @@ impl Connection {
     /// gets the whole timeout, and any failure on one (no answer, a
     /// handshake that fails or does not finish) moves on to the next
     /// ([`proto::FirstConnect`]); the error is the last address's.
+    /// Without TLS, options that ask for EXTERNAL authentication or name
+    /// TLS files or a server name are refused with [`Error::Tls`] before
+    /// connecting.
     pub fn connect_with(config: impl Into<proto::Config>) -> Result<Connection, Error> {
         let config = config.into();
         let opts = &config.options;
@@ -170,11 +173,9 @@ impl Connection {
                 reason: "amqps:// needs the `rustls` (or `tls`) feature of amqp091".into(),
             });
         }
-        if !opts.tls && opts.auth_mechanism == AuthMechanism::External {
-            return Err(Error::Tls {
-                reason: "EXTERNAL authentication needs TLS (amqps:// with a client certificate)"
-                    .into(),
-            });
+        // Without TLS: no EXTERNAL, no TLS files (the password would go in clear).
+        if let Some(reason) = opts.refused_in_clear().filter(|_| !opts.tls) {
+            return Err(Error::Tls { reason });
         }
         // Certificates are read before connecting: a missing file fails at once.
         let connector = connector(opts)?;

@@ -89,6 +89,14 @@ impl Consumer {
         self.rx.len()
     }
 
+    /// Waits until its queue holds `n` deliveries (at most its capacity),
+    /// or the consumer has ended, taking none (feature `testing`): for tests
+    /// that need the queue full while the application reads nothing.
+    #[cfg(feature = "testing")]
+    pub async fn wait_queued(&mut self, n: usize) {
+        std::future::poll_fn(|cx| self.rx.poll_holds(n, cx)).await
+    }
+
     /// Whether no delivery waits in its queue now.
     pub fn is_empty(&self) -> bool {
         self.rx.len() == 0

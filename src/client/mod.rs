@@ -65,8 +65,9 @@ impl std::fmt::Debug for Connection {
 }
 
 /// Refuses what would send credentials in clear: TLS asked for but the
-/// stream is not secure, or EXTERNAL authentication (the TLS client
-/// certificate is the credential) without TLS.
+/// stream is not secure, or, without TLS, EXTERNAL authentication (the TLS
+/// client certificate is the credential) or TLS files and server name
+/// ([`ConnectionOptions::refused_in_clear`]).
 fn check_transport(opts: &ConnectionOptions, secure: bool) -> Result<(), Error> {
     if secure {
         return Ok(());
@@ -78,12 +79,10 @@ fn check_transport(opts: &ConnectionOptions, secure: bool) -> Result<(), Error> 
                 .into(),
         });
     }
-    if opts.auth_mechanism == crate::AuthMechanism::External {
-        return Err(Error::Tls {
-            reason: "EXTERNAL authentication needs TLS (amqps:// with a client certificate)".into(),
-        });
+    match opts.refused_in_clear() {
+        Some(reason) => Err(Error::Tls { reason }),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 impl Connection {
@@ -101,6 +100,9 @@ impl Connection {
     /// gets the whole timeout, and any failure on one (no answer, a
     /// handshake that fails or does not finish) moves on to the next
     /// ([`proto::FirstConnect`]); the error is the last address's.
+    /// Without TLS, options that ask for EXTERNAL authentication or name
+    /// TLS files or a server name are refused with [`Error::Tls`] before
+    /// connecting.
     pub async fn connect_with(config: impl Into<proto::Config>) -> Result<Connection, Error> {
         let config = config.into();
         let opts = &config.options;
@@ -136,9 +138,10 @@ impl Connection {
     }
 
     /// Runs AMQP over a plain stream the caller connected (a proxy, an
-    /// in-memory pipe in tests). Options that ask for TLS (`amqps://`) or
-    /// EXTERNAL authentication are refused with [`Error::Tls`]: over this
-    /// stream the password would travel in clear. For a stream the caller
+    /// in-memory pipe in tests). Options that ask for TLS (`amqps://`),
+    /// name TLS files or a server name, or ask for EXTERNAL authentication
+    /// are refused with [`Error::Tls`]: over this stream the password would
+    /// travel in clear. For a stream the caller
     /// secured itself, use [`connect_secured_stream`](Self::connect_secured_stream).
     pub async fn connect_stream<S>(
         stream: S,

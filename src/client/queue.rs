@@ -153,6 +153,19 @@ impl QueueRx {
         }
     }
 
+    /// Ready once `n` deliveries are queued (or the queue holds all it can,
+    /// or the driver's end is gone), taking none; else the consumer's waker
+    /// is the one the next push hands back.
+    #[cfg(feature = "testing")]
+    pub(crate) fn poll_holds(&mut self, n: usize, cx: &mut Context<'_>) -> Poll<()> {
+        let mut state = lock(&self.0);
+        if state.items.len() >= n.min(state.capacity) || state.tx_closed {
+            return Poll::Ready(());
+        }
+        state.rx_waker = Some(cx.waker().clone());
+        Poll::Pending
+    }
+
     /// Deliveries queued now.
     pub(crate) fn len(&self) -> usize {
         lock(&self.0).items.len()
@@ -253,6 +266,32 @@ mod tests {
         let mut cx = Context::from_waker(waker);
         assert!(matches!(rx.poll_recv(&mut cx), Poll::Ready(Some(d)) if d.delivery_tag == 7));
         assert!(matches!(rx.poll_recv(&mut cx), Poll::Ready(None)));
+    }
+
+    #[cfg(feature = "testing")]
+    #[test]
+    fn a_wait_for_queued_deliveries_is_woken_by_the_pushes_and_takes_none() {
+        let (tx, mut rx) = queue(3);
+        let count = Arc::new(Count(AtomicUsize::new(0)));
+        let waker = Waker::from(count.clone());
+        let mut cx = Context::from_waker(&waker);
+        assert!(rx.poll_holds(3, &mut cx).is_pending());
+        for tag in 1..=2 {
+            if let Some(w) = tx.try_push(delivery(tag)).ok().flatten() {
+                w.wake();
+            }
+            assert!(rx.poll_holds(3, &mut cx).is_pending(), "{tag} of 3");
+        }
+        if let Some(w) = tx.try_push(delivery(3)).ok().flatten() {
+            w.wake();
+        }
+        assert_eq!(count.0.load(Ordering::SeqCst), 3, "each push woke it");
+        assert!(rx.poll_holds(3, &mut cx).is_ready());
+        assert!(
+            rx.poll_holds(10, &mut cx).is_ready(),
+            "full is all it can hold"
+        );
+        assert_eq!(rx.len(), 3, "it took none");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! One channel's state (its phase, the requests waiting for replies, its
 //! consumers, confirms and content assembly), and the handling of the
-//! frames the server sends on it.
+//! frames the server sends on it (how a channel is opened, closed and
+//! ended is in `lifecycle.rs`).
 
 use std::collections::VecDeque;
 use std::time::Instant;
@@ -148,6 +149,7 @@ impl Connection {
         };
         let closing = ch.is_closing();
         let max = self.config.options.max_message_size;
+        let before = ch.assembly.held();
         let result = match frame {
             Frame::Method { method, .. } => {
                 // After our channel.close only close and close-ok count.
@@ -171,31 +173,24 @@ impl Connection {
             }
             _ if closing => return,
             Frame::Header { header, .. } => ch.assembly.header(header, max),
-            Frame::Body { payload, .. } => {
-                let len = payload.len() as u64;
-                let result = ch.assembly.body(payload);
-                self.partial = match result {
-                    Ok(Some(ref content)) => {
-                        (self.partial + len).saturating_sub(content.body.len() as u64)
-                    }
-                    _ => self.partial + len,
-                };
-                let limit = self.config.delivery_buffer_bytes as u64 + max;
-                if self.partial > limit {
-                    return self.violation(
-                        ReplyCode::RESOURCE_ERROR,
-                        format!(
-                            "contents in progress hold {} bytes, over the client's limit of {limit}",
-                            self.partial
-                        ),
-                        0,
-                        0,
-                    );
-                }
-                result
-            }
+            Frame::Body { payload, .. } => ch.assembly.body(payload),
             _ => Ok(None),
         };
+        // What contents in progress hold (bodies so far, decoded headers)
+        // follows the assembly: a complete one leaves it, as a delivery.
+        self.partial = (self.partial + ch.assembly.held()).saturating_sub(before);
+        let limit = self.config.delivery_buffer_bytes as u64 + max;
+        if self.partial > limit {
+            return self.violation(
+                ReplyCode::RESOURCE_ERROR,
+                format!(
+                    "contents in progress hold {} bytes, over the client's limit of {limit}",
+                    self.partial
+                ),
+                0,
+                0,
+            );
+        }
         match result {
             Ok(Some(content)) => self.content_done(channel, content),
             Ok(None) => {}
@@ -395,94 +390,6 @@ impl Connection {
                 message,
             });
         }
-    }
-
-    /// Our `channel.close` is answered: report it like any other channel
-    /// end, with the server's reason if its close crossed ours (a 404 for
-    /// an earlier publish, say: that is what the application must hear).
-    fn our_close_done(&mut self, channel: u16, request: Option<super::RequestId>) {
-        let Some(ch) = self.channels.get_mut(&channel) else {
-            return;
-        };
-        let phase = std::mem::replace(&mut ch.phase, ChannelPhase::Opening);
-        let (ours, by, theirs) = match phase {
-            ChannelPhase::Closing {
-                reason,
-                by,
-                server_close,
-                ..
-            } => (reason, by, server_close),
-            _ => (
-                CloseReason::new(ReplyCode::REPLY_SUCCESS, ""),
-                Initiator::Application,
-                None,
-            ),
-        };
-        match theirs {
-            Some(reason) => {
-                let err = Error::ChannelClosed {
-                    channel,
-                    reason,
-                    by: Initiator::Server,
-                };
-                self.complete(request, Err(err.clone()));
-                self.channel_ended(channel, err);
-            }
-            None => {
-                self.complete(request, Ok(Reply::Method(ChannelCloseOk {}.into())));
-                let err = Error::ChannelClosed {
-                    channel,
-                    reason: ours,
-                    by,
-                };
-                self.channel_ended(channel, err);
-            }
-        }
-    }
-
-    /// A channel is gone: what waits on it fails with `error` (requests,
-    /// unconfirmed publishes, consumers), then [`Event::ChannelClosed`].
-    /// Its id stays taken until that event is polled.
-    pub(crate) fn channel_ended(&mut self, channel: u16, error: Error) {
-        let Some(mut ch) = self.channels.remove(&channel) else {
-            return;
-        };
-        self.partial = self.partial.saturating_sub(ch.assembly.received());
-        if ch.internal {
-            // The core's own channel (recovery's): nothing of the application's.
-            return self.restore_channel_ended(channel, &error);
-        }
-        for message in ch.held_returns.drain(..) {
-            self.events.push_back(Event::Returned {
-                channel,
-                sequence: None,
-                message,
-            });
-        }
-        for rpc in ch.rpcs.drain(..) {
-            self.complete(rpc.id, Err(error.clone()));
-        }
-        if let Some(tags) = ch.confirms.as_mut().and_then(Confirms::fail_all) {
-            self.events.push_back(Event::Unconfirmed {
-                channel,
-                tags,
-                error: error.clone(),
-            });
-        }
-        for (consumer_tag, _) in ch.consumers.by_tag.drain() {
-            self.events.push_back(Event::ConsumerEnded {
-                channel,
-                consumer_tag,
-                end: ConsumerEnd::Closed(error.clone()),
-            });
-        }
-        for rpc in ch.held_rpcs.drain(..) {
-            self.complete(rpc.id, Err(error.clone()));
-        }
-        self.releasing.insert(channel);
-        self.restore_channel_ended(channel, &error);
-        self.events
-            .push_back(Event::ChannelClosed { channel, error });
     }
 
     fn content_done(&mut self, channel: u16, content: Content) {

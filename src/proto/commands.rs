@@ -1,6 +1,6 @@
-//! What the application asks of the core: open and close channels, send
-//! requests, start consumers, update the secret, close (publishing is in
-//! `publish.rs`).
+//! What the application asks of the core: send requests, start consumers,
+//! abandon a request, update the secret, close (opening and closing
+//! channels is in `lifecycle.rs`, publishing in `publish.rs`).
 
 use std::time::Instant;
 
@@ -42,7 +42,7 @@ pub(super) fn short(s: &str, what: &str) -> Result<ShortStr, Error> {
 
 impl Connection {
     /// When a request made `now` stops waiting (also moves the clock).
-    fn request_deadline(&mut self, now: Instant) -> Option<Instant> {
+    pub(super) fn request_deadline(&mut self, now: Instant) -> Option<Instant> {
         self.clock = self.clock.max(now);
         self.config.options.request_timeout.map(|t| now + t)
     }
@@ -122,114 +122,6 @@ impl Connection {
             },
             _ => Error::NotOpen(Endpoint::Channel(channel)),
         }
-    }
-
-    /// Opens the lowest free channel. Its `channel.open-ok` completes the
-    /// request. An id is free when no channel uses it and the
-    /// [`ChannelClosed`](super::Event::ChannelClosed) of the last channel
-    /// that had it has been polled.
-    pub fn open_channel(&mut self, now: Instant) -> Result<(u16, RequestId), Error> {
-        self.check_open()?;
-        let deadline = self.request_deadline(now);
-        let Some(channel) = self.free_channel_id() else {
-            return Err(Error::ChannelLimit {
-                channel_max: self.tuning.channel_max,
-            });
-        };
-        let id = self.next_id();
-        let mut ch = Channel::new();
-        ch.rpcs
-            .push_back(Rpc::for_method::<ChannelOpen>(Some(id), deadline));
-        self.channels.insert(channel, ch);
-        encode_method(&mut self.out, channel, &ChannelOpen::default());
-        Ok((channel, id))
-    }
-
-    /// Closes a channel with a reply code and text (200 for a normal close).
-    /// Requests still waiting on it fail at once; `channel.close-ok` completes this one.
-    /// If no `close-ok` comes within the close timeout, this request fails
-    /// with [`TimeoutKind::Close`](crate::TimeoutKind::Close) (the channel id stays in use).
-    pub fn close_channel(
-        &mut self,
-        channel: u16,
-        code: ReplyCode,
-        text: &str,
-        now: Instant,
-    ) -> Result<RequestId, Error> {
-        self.check_usable()?;
-        let text = short(text, "reply text")?;
-        self.channel_mut_open(channel)?;
-        let id = self.next_id();
-        let waiting = self
-            .channels
-            .get(&channel)
-            .is_some_and(|c| c.phase == ChannelPhase::Recovering);
-        if waiting {
-            // Not open on any broker: it ends here.
-            let reason = CloseReason::new(code, text.to_string());
-            self.complete(Some(id), Ok(super::Reply::Method(ChannelCloseOk {}.into())));
-            let by = Initiator::Application;
-            self.channel_ended(
-                channel,
-                Error::ChannelClosed {
-                    channel,
-                    reason,
-                    by,
-                },
-            );
-            return Ok(id);
-        }
-        self.begin_channel_close(channel, code, text, Initiator::Application, Some(id), now);
-        Ok(id)
-    }
-
-    /// Sends `channel.close`: requests still waiting on the channel fail,
-    /// content in progress is dropped, and the channel waits for close-ok
-    /// (at most the close timeout).
-    pub(crate) fn begin_channel_close(
-        &mut self,
-        channel: u16,
-        code: ReplyCode,
-        text: ShortStr,
-        by: Initiator,
-        request: Option<RequestId>,
-        now: Instant,
-    ) {
-        self.clock = self.clock.max(now);
-        let deadline = now + self.config.close_timeout;
-        let Some(ch) = self.channels.get_mut(&channel) else {
-            return;
-        };
-        let reason = CloseReason::new(code, text.to_string());
-        ch.phase = ChannelPhase::Closing {
-            reason: reason.clone(),
-            by,
-            deadline: Some(deadline),
-            server_close: None,
-        };
-        let pending: Vec<Rpc> = ch.rpcs.drain(..).collect();
-        let dropped = std::mem::take(&mut ch.assembly).received();
-        self.partial = self.partial.saturating_sub(dropped);
-        ch.rpcs
-            .push_back(Rpc::for_method::<ChannelClose>(request, None));
-        let err = Error::ChannelClosed {
-            channel,
-            reason,
-            by,
-        };
-        for rpc in pending {
-            self.complete(rpc.id, Err(err.clone()));
-        }
-        encode_method(
-            &mut self.out,
-            channel,
-            &ChannelClose {
-                reply_code: code.0,
-                reply_text: text,
-                class_id: 0,
-                method_id: 0,
-            },
-        );
     }
 
     /// Sends a method on an open channel. Returns the request to wait for

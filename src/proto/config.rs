@@ -27,7 +27,8 @@ pub struct Config {
     /// application before it stops reading the socket (the broker then
     /// waits, through TCP). A message larger than this is still taken, one
     /// at a time. Contents in progress (messages whose body frames are
-    /// still arriving, on any number of channels) may hold this plus the
+    /// still arriving, on any number of channels: their bodies so far and
+    /// the memory of their decoded headers tables) may hold this plus the
     /// maximum message size; more fails the connection with 506
     /// RESOURCE_ERROR. Default 64 MiB.
     pub delivery_buffer_bytes: usize,

@@ -80,7 +80,8 @@ pub struct Connection {
     pub(crate) blocked: bool,
     /// Bytes of deliveries handed out and not yet released by the front end.
     pub(crate) buffered: usize,
-    /// Body bytes of contents in progress on every channel.
+    /// Memory of contents in progress on every channel: body bytes so far
+    /// and decoded headers tables ([`Assembly::held`](super::content::Assembly::held)).
     pub(crate) partial: u64,
     pub(crate) last_read: Instant,
     pub(crate) last_write: Instant,

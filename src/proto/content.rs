@@ -4,6 +4,9 @@
 //! Nothing is allocated from the size the peer announces: body frames are
 //! kept as the `Bytes` they arrived in and joined once, at the end, from the
 //! bytes actually received (a single-frame body is not copied at all).
+//! What a content in progress holds (its body so far and, from its header
+//! on, its decoded headers table) is [`Assembly::held`], which the
+//! connection counts against its bound on contents in progress.
 
 use bytes::{Bytes, BytesMut};
 
@@ -55,17 +58,35 @@ pub(crate) enum Assembly {
         /// After [`MAX_PARTS`] frames, the body so far, grown as frames come.
         joined: Option<BytesMut>,
         remaining: u64,
+        /// What the decoded headers table of `properties` takes, counted
+        /// once when the header arrives.
+        headers_size: u64,
     },
 }
 
+/// The memory the decoded headers table of `properties` takes, which can be
+/// many times its size on the wire (see [`FieldTable::heap_size`](crate::codec::FieldTable::heap_size)).
+pub(crate) fn headers_heap_size(properties: &Properties) -> usize {
+    properties.headers.as_ref().map_or(0, |h| h.heap_size())
+}
+
 impl Assembly {
-    /// Body bytes received so far for the content in progress.
-    pub(crate) fn received(&self) -> u64 {
+    /// The memory the content in progress holds: the body bytes received so
+    /// far and, once its header arrived, its decoded headers table.
+    pub(crate) fn held(&self) -> u64 {
         match self {
-            Assembly::Body { parts, joined, .. } => match joined {
-                Some(acc) => acc.len() as u64,
-                None => parts.iter().map(|p| p.len() as u64).sum(),
-            },
+            Assembly::Body {
+                parts,
+                joined,
+                headers_size,
+                ..
+            } => {
+                let body = match joined {
+                    Some(acc) => acc.len() as u64,
+                    None => parts.iter().map(|p| p.len() as u64).sum(),
+                };
+                body + headers_size
+            }
             _ => 0,
         }
     }
@@ -120,6 +141,7 @@ impl Assembly {
         }
         *self = Assembly::Body {
             method,
+            headers_size: headers_heap_size(&header.properties) as u64,
             properties: header.properties,
             parts: Vec::new(),
             joined: None,

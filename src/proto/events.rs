@@ -51,12 +51,7 @@ impl Delivery {
     /// to [`Connection::release_deliveries`](super::Connection::release_deliveries)
     /// once the application has taken the delivery (or it was dropped).
     pub fn buffer_cost(&self) -> usize {
-        let headers = self
-            .properties
-            .headers
-            .as_ref()
-            .map_or(0, |h| h.heap_size());
-        self.body.len() + DELIVERY_OVERHEAD + headers
+        self.body.len() + DELIVERY_OVERHEAD + super::content::headers_heap_size(&self.properties)
     }
 }
 

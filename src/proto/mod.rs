@@ -35,7 +35,8 @@
 //! # Layout
 //!
 //! `connection` (state, input, output), `commands`, `handshake`, `channel`
-//! (a channel's state and the frames on it), `rpc` (reply matching),
+//! (a channel's state and the frames on it), `lifecycle` (opening and
+//! closing channels, and a channel's end), `rpc` (reply matching),
 //! `confirms`, `consumers`, `content` (assembly), `close`, `timers`,
 //! `events`, `config`.
 
@@ -53,6 +54,7 @@ mod first_connect;
 pub mod fuzzing;
 mod handshake;
 mod input;
+mod lifecycle;
 mod publish;
 mod recovery;
 mod restore;

@@ -234,3 +234,108 @@ fn a_small_shared_body_is_copied_into_one_write() {
     assert!(h.conn.take_transmit(h.now).is_some());
     assert!(h.conn.take_transmit(h.now).is_none(), "one piece");
 }
+
+/// Properties with a headers table of `entries` empty entries: 2 bytes each
+/// on the wire, a whole entry each once decoded.
+fn many_headers(entries: usize) -> BasicProperties {
+    let mut headers = crate::codec::FieldTable::new();
+    for _ in 0..entries {
+        headers.0.push((ShortStr::default(), FieldValue::Void));
+    }
+    BasicProperties::default().with_headers(headers)
+}
+
+/// The memory the client's decoder makes of `props`' headers table.
+fn decoded_headers_size(props: &BasicProperties) -> u64 {
+    let header = Frame::Header {
+        channel: 1,
+        header: ContentHeader::basic(1, props.clone()),
+    };
+    let mut wire = server_frames(&[header]);
+    match FrameDecoder::new(0).decode_frame(&mut wire) {
+        Ok(Some(Frame::Header { header, .. })) => header
+            .properties
+            .headers
+            .as_ref()
+            .map_or(0, |h| h.heap_size()) as u64,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A delivery whose header arrived and whose body has not.
+fn pending_content(ch: u16, props: &BasicProperties) -> [Frame; 2] {
+    [
+        deliver(ch, 1),
+        Frame::Header {
+            channel: ch,
+            header: ContentHeader::basic(1_000, props.clone()),
+        },
+    ]
+}
+
+#[test]
+fn pending_content_headers_on_many_channels_count_their_decoded_size_and_are_bounded() {
+    let props = many_headers(500);
+    let per = decoded_headers_size(&props);
+    assert!(
+        per > 10 * props.encoded_len() as u64,
+        "{per} for {} on the wire",
+        props.encoded_len()
+    );
+    // Room for eight such headers and half of a ninth.
+    let max_message_size = 1_000;
+    let limit = 8 * per + per / 2;
+    let mut config = Config {
+        delivery_buffer_bytes: (limit - max_message_size) as usize,
+        ..Config::default()
+    };
+    config.options.max_message_size = max_message_size;
+    let mut h = Harness::with(config);
+    h.connect();
+    for k in 1..=8 {
+        let ch = h.open_channel();
+        h.consume_ctag(ch);
+        h.feed(&pending_content(ch, &props));
+        assert!(h.conn.is_open(), "{k} headers pending are within the bound");
+        assert_eq!(h.conn.partial, k * per, "{k} headers pending");
+    }
+    let ch = h.open_channel();
+    h.consume_ctag(ch);
+    h.feed(&pending_content(ch, &props));
+    h.expect_library_close(ReplyCode::RESOURCE_ERROR);
+    assert_eq!(h.conn.partial, 0, "the closed channels hold nothing");
+}
+
+#[test]
+fn a_pending_headers_cost_is_released_when_its_content_completes_or_its_channel_closes() {
+    let props = many_headers(500);
+    let per = decoded_headers_size(&props);
+    let mut h = Harness::new();
+    h.connect();
+    let ch = h.open_channel();
+    h.consume_ctag(ch);
+    h.feed(&pending_content(ch, &props));
+    assert_eq!(h.conn.partial, per);
+    h.feed(&[Frame::Body {
+        channel: ch,
+        payload: Bytes::from(vec![0u8; 600]),
+    }]);
+    assert_eq!(h.conn.partial, per + 600, "the body so far adds to it");
+    h.feed(&[Frame::Body {
+        channel: ch,
+        payload: Bytes::from(vec![0u8; 400]),
+    }]);
+    assert_eq!(h.conn.partial, 0, "complete, it is a delivery now");
+    assert!(matches!(h.events().as_slice(), [Event::Delivery(_)]));
+
+    h.feed(&pending_content(ch, &props));
+    assert_eq!(h.conn.partial, per);
+    h.conn
+        .close_channel(ch, ReplyCode::REPLY_SUCCESS, "bye", h.now)
+        .unwrap();
+    assert_eq!(
+        h.conn.partial, 0,
+        "its channel is closing: the content is dropped"
+    );
+    assert!(h.conn.is_open());
+}
