@@ -384,6 +384,7 @@ mod tests {
     fn input(kind: &str) -> Input {
         Input {
             steps: vec![Step::valid(vec![1], kind, true)],
+            ..Default::default()
         }
     }
 

@@ -104,6 +104,7 @@ mod tests {
     fn input(kind: &str) -> Input {
         Input {
             steps: vec![Step::valid(vec![1], kind, false)],
+            ..Default::default()
         }
     }
 

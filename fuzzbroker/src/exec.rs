@@ -9,7 +9,7 @@ use amqp091_codec::{Frame, Method};
 use amqp091_conform::session::{Event, HandshakeOptions, Session, SessionError};
 use amqp091_conform::target::Target;
 
-use crate::model::Input;
+use crate::model::{Input, Stage};
 
 /// How long to wait.
 #[derive(Debug, Clone, Copy)]
@@ -97,21 +97,35 @@ fn close_code(frame: &Frame) -> Option<u16> {
 /// Opens a connection (the handshake done), with the server's limits or
 /// those of `waits.tune`.
 pub async fn connect(target: &Target, waits: &Waits) -> Result<Session, SessionError> {
+    connect_to(target, waits, Stage::Open).await
+}
+
+/// A connection taken as far through the handshake as `stage` says.
+async fn connect_to(target: &Target, waits: &Waits, stage: Stage) -> Result<Session, SessionError> {
     let options = HandshakeOptions {
         channel_max: waits.tune.map(|t| t.0),
         frame_max: waits.tune.map(|t| t.1),
+        stop_after_start_ok: stage == Stage::StartOk,
+        stop_after_tune_ok: stage == Stage::TuneOk,
         ..HandshakeOptions::default()
     };
-    Session::open(target, waits.connect, &options).await
+    match stage {
+        Stage::Tcp => Session::connect(target, waits.connect).await,
+        _ => Session::open(target, waits.connect, &options).await,
+    }
 }
 
 /// Runs `input` on a fresh connection; `Err` when no connection could be made.
 pub async fn run(target: &Target, input: &Input, waits: &Waits) -> Result<Outcome, SessionError> {
-    let mut s = connect(target, waits).await?;
+    let mut s = connect_to(target, waits, input.stage).await?;
     let mut out = Outcome {
         limits: (s.server.channel_max, s.frame_max),
         ..Outcome::default()
     };
+    // Transitions from a pre-open stage are their own coverage.
+    if input.stage != Stage::Open {
+        out.states.push(format!("stage {}", input.stage.name()));
+    }
     for step in &input.steps {
         let r = match step.split {
             Some(at) if at < step.bytes.len() => {

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use crate::campaign::Config;
 use crate::diff::{self, Watch};
-use crate::model::{Input, Step};
+use crate::model::{Input, Stage, Step};
 use crate::oracle::{Oracle, Verdict};
 
 /// A finding.
@@ -231,9 +231,14 @@ pub fn write(dir: &Path, f: &Finding, config: &Config) -> std::io::Result<()> {
         "# Finding {n}: {oracle}\n\n\
          - Broker: {target}\n{compared}- Oracle: {oracle}\n- Expected: {exp}\n- Observed: {obs}\n\
          - Response state: {state}\n- Found after: {t:.1} s (seed {seed})\n\
-         - Reproducer: {k} step(s), {b} bytes after the handshake (minimised from {o} steps)\n\n\
+         - Reproducer: {k} step(s), {b} bytes after {upto} (minimised from {o} steps)\n\n\
          {who}## Steps\n\n{frames}\n\n## Replay\n\n    amqp091 fuzz-broker replay {dir} {url}{replay_compare}\n",
         n = f.number,
+        upto = match f.input.stage {
+            Stage::Open => "the handshake".to_string(),
+            Stage::Tcp => "the TCP connect, no handshake (stage tcp)".to_string(),
+            stage => format!("the handshake up to {} (stage {0})", stage.name()),
+        },
         oracle = f.verdict.oracle.name(),
         target = config.target.display(),
         exp = f.verdict.expected,

@@ -306,10 +306,15 @@ pub fn frame_mutation(s: &mut Step, model: &Model, rng: &mut Rng) {
 }
 
 /// A fresh input: a short valid prefix (channel, queue, consumer), then a
-/// few generated steps, the model followed all along. A third are sound
+/// few generated steps, the model followed all along (one in eight is a
+/// handshake input instead, [`crate::handshake`]). A third are sound
 /// throughout (valid methods only): the hang oracle judges only those, and
 /// a defect in a sequence usually closes the channel before its deep states.
 pub fn generate(rng: &mut Rng, channel_max: u16, frame_max: u32) -> Input {
+    // One in eight fuzzes the handshake instead (`handshake.rs`).
+    if rng.one_in(8) {
+        return crate::handshake::generate(rng, channel_max, frame_max);
+    }
     let mut model = Model::new(channel_max, frame_max);
     let mut steps = Vec::new();
     let prefix = ["channel.open", "queue.declare", "basic.consume"];
@@ -330,7 +335,10 @@ pub fn generate(rng: &mut Rng, channel_max: u16, frame_max: u32) -> Input {
         }
         model = Model::after(&steps, channel_max, frame_max);
     }
-    Input { steps }
+    Input {
+        steps,
+        ..Default::default()
+    }
 }
 
 /// A mutation of a corpus entry: a step inserted, deleted, replaced,
@@ -371,7 +379,10 @@ pub fn mutate(
         _ => steps.extend(other.steps.iter().take(3).cloned()),
     }
     steps.truncate(16);
-    Input { steps }
+    Input {
+        steps,
+        stage: input.stage,
+    }
 }
 
 fn useful(rng: &mut Rng) -> &'static str {

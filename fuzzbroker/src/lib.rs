@@ -7,7 +7,8 @@
 //!   [`values`] writes method arguments from the spec, plausible or at the
 //!   boundaries, or [`drawn`] from the codec's proptest strategies; [`gen`]
 //!   generates and mutates at four levels (frames, methods, content,
-//!   sequences); [`rng`]: SplitMix64, so a seed decides.
+//!   sequences); [`handshake`] fuzzes what a broker reads before
+//!   connection.open-ok; [`rng`]: SplitMix64, so a seed decides.
 //! * [`exec`]: one input on a fresh connection (the conformance runner's raw
 //!   session), the answers abstracted to states; the canary.
 //! * [`oracle`]: crash, hang, wrong code, interference, resource growth
@@ -29,6 +30,7 @@ pub mod drawn;
 pub mod exec;
 pub mod finding;
 pub mod gen;
+pub mod handshake;
 pub mod model;
 pub mod oracle;
 pub mod rng;

@@ -52,11 +52,45 @@ impl Step {
     }
 }
 
-/// A whole input: what one fuzz connection sends after its handshake.
+/// How far the handshake goes before an input's steps are sent: the
+/// pre-open stages fuzz what a broker reads before it knows who is
+/// connecting (the surface an unauthenticated peer reaches).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Stage {
+    /// The whole handshake (connection.open-ok received).
+    #[default]
+    Open,
+    /// Up to tune-ok: connection.open is the steps' to send (or not).
+    TuneOk,
+    /// Up to start-ok: the server's tune is the first answer.
+    StartOk,
+    /// Only the TCP connection: the protocol header is the steps' too.
+    Tcp,
+}
+
+impl Stage {
+    /// Every stage.
+    pub const ALL: [Stage; 4] = [Stage::Open, Stage::TuneOk, Stage::StartOk, Stage::Tcp];
+
+    /// The name in repro.json and the README.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Open => "open",
+            Stage::TuneOk => "tune-ok",
+            Stage::StartOk => "start-ok",
+            Stage::Tcp => "tcp",
+        }
+    }
+}
+
+/// A whole input: what one fuzz connection sends after its handshake
+/// (or the part of it `stage` says).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Input {
     /// The steps, in order.
     pub steps: Vec<Step>,
+    /// Where the handshake stops before the steps.
+    pub stage: Stage,
 }
 
 fn hex(b: &[u8]) -> String {
@@ -78,7 +112,8 @@ impl Input {
     /// The close code the spec gives, if the last step is the only defective
     /// one and has one (a later defect could be detected first).
     pub fn expected_code(&self) -> Option<u16> {
-        if !self.whole_frames() {
+        // Before open-ok the spec's codes are not the model's to predict.
+        if self.stage != Stage::Open || !self.whole_frames() {
             return None;
         }
         let last = self.steps.last()?;
@@ -134,11 +169,13 @@ impl Input {
             && methods_on_open_channels(prior)
     }
 
-    /// Whether the broker must answer: every step is well formed, one is a
-    /// synchronous request, and every method is on a channel open then (a
-    /// request on a channel never opened is a defect, not a hang).
+    /// Whether the broker must answer: the handshake is done, every step is
+    /// well formed, one is a synchronous request, and every method is on a
+    /// channel open then (a request on a channel never opened is a defect,
+    /// not a hang).
     pub fn wants_reply(&self) -> bool {
-        self.steps.iter().any(|s| s.wants_reply)
+        self.stage == Stage::Open
+            && self.steps.iter().any(|s| s.wants_reply)
             && self.steps.iter().all(|s| !s.defective)
             && self.whole_frames()
             && methods_on_open_channels(&self.steps)
@@ -199,7 +236,7 @@ impl Input {
                 })
             })
             .collect();
-        json!({ "steps": steps })
+        json!({ "stage": self.stage.name(), "steps": steps })
     }
 
     /// Reads back [`to_json`](Input::to_json).
@@ -218,7 +255,12 @@ impl Input {
                     .map(|n| n as u16),
             });
         }
-        Some(Input { steps })
+        // Reproducers written before stages existed ran after open-ok.
+        let stage = match v.get("stage").and_then(Value::as_str) {
+            None => Stage::Open,
+            Some(name) => *Stage::ALL.iter().find(|s| s.name() == name)?,
+        };
+        Some(Input { steps, stage })
     }
 }
 
@@ -432,11 +474,13 @@ mod tests {
         let open = Step::valid(method(1, ChannelOpen::default().into()), "open", true);
         let on_open = Input {
             steps: vec![open, Step::valid(qos(), "qos", true), bad_frame_end(qos())],
+            ..Default::default()
         };
         assert_eq!(on_open.expected_code(), Some(501));
         // The same steps without channel.open: the qos is a defect too.
         let unopened = Input {
             steps: on_open.steps[1..].to_vec(),
+            ..Default::default()
         };
         assert_eq!(unopened.expected_code(), None);
     }
@@ -453,11 +497,13 @@ mod tests {
         );
         let sound = Input {
             steps: vec![open.clone(), second.clone()],
+            ..Default::default()
         };
         assert_eq!(sound.expected_code(), Some(504));
         // The broker waits for a content header: a method is a 505 first.
         let no_content = Input {
             steps: vec![open, publish, second],
+            ..Default::default()
         };
         assert_eq!(no_content.expected_code(), None);
     }
@@ -467,11 +513,13 @@ mod tests {
         let qos = Step::valid(method(1, BasicQos::default().into()), "qos", true);
         let alone = Input {
             steps: vec![qos.clone()],
+            ..Default::default()
         };
         assert_eq!(alone.expected_code(), Some(504));
         let open = Step::valid(method(1, ChannelOpen::default().into()), "open", true);
         let opened = Input {
             steps: vec![open, qos.clone()],
+            ..Default::default()
         };
         assert_eq!(opened.expected_code(), None);
         let high = Input {
@@ -480,6 +528,7 @@ mod tests {
                 "qos",
                 true,
             )],
+            ..Default::default()
         };
         assert_eq!(high.expected_code(), None, "maybe above channel-max");
     }
@@ -490,10 +539,12 @@ mod tests {
         let open = Step::valid(method(1, ChannelOpen::default().into()), "open", true);
         let alone = Input {
             steps: vec![qos.clone()],
+            ..Default::default()
         };
         assert!(!alone.wants_reply());
         let opened = Input {
             steps: vec![open, qos],
+            ..Default::default()
         };
         assert!(opened.wants_reply());
     }

@@ -289,6 +289,7 @@ mod tests {
                 step(flow, None),
                 step(open(), Some(504)),
             ],
+            ..Default::default()
         }
     }
 

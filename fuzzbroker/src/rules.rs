@@ -201,6 +201,7 @@ mod tests {
         assert_eq!((r.code, r.channel_error), (code, true));
         let input = Input {
             steps: vec![open(), breaking(r, 1, &mut Rng::new(1))],
+            ..Default::default()
         };
         assert_eq!(input.expected_code(), Some(code), "{name}");
         let right = format!("channel.close:{code}");
@@ -218,6 +219,7 @@ mod tests {
         // Without the channel open, the rule's expectation does not hold.
         let unopened = Input {
             steps: input.steps[1..].to_vec(),
+            ..Default::default()
         };
         assert_eq!(unopened.expected_code(), None, "{name}");
     }
@@ -243,6 +245,7 @@ mod tests {
                 valid(1, BasicGet::default().into()),
                 breaking(r, 1, &mut Rng::new(1)),
             ],
+            ..Default::default()
         };
         assert_eq!(input.expected_code(), None);
     }
@@ -257,6 +260,7 @@ mod tests {
                     valid(1, TxSelect::default().into()),
                     breaking(rule(name), 1, &mut Rng::new(1)),
                 ],
+                ..Default::default()
             };
             assert_eq!(input.expected_code(), None, "{name} after tx.select");
         }
@@ -268,6 +272,7 @@ mod tests {
         let r = rule("tx.commit: transacted");
         let input = Input {
             steps: vec![open(), breaking(r, 1, &mut Rng::new(1))],
+            ..Default::default()
         };
         let early = outcome(&["channel.close:404"]);
         assert_eq!(wrong_code(&input, &early, String::new()), None);

@@ -13,6 +13,7 @@ use std::time::Duration;
 use amqp091_conform::target::Target;
 use amqp091_fuzzbroker::campaign::{self, Config};
 use amqp091_fuzzbroker::finding::Finding;
+use amqp091_fuzzbroker::model::Stage;
 use amqp091_fuzzbroker::oracle::Oracle;
 use scripted::Defect;
 
@@ -77,6 +78,26 @@ async fn finds_and_minimises_a_crash_on_a_long_method_frame() {
     assert!(last.bytes.len() > 1000 + 7, "longer than 1000 octets");
     assert!(dir.join("finding-1/repro.bin").exists());
     assert!(dir.join("finding-1/README.md").exists());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn finds_and_minimises_a_crash_on_another_protocol_version_before_the_handshake() {
+    let (findings, dir) = campaign(Defect::HeaderCrash, seed(), 20_000, 1).await;
+    let f = only(&findings, Oracle::Crash);
+    assert_eq!(f.input.stage, Stage::Tcp, "{:#?}", f.input);
+    // Eight octets naming another version: one header step, or (as the
+    // minimiser may leave it) a header cut short and the next step's first
+    // octets.
+    let bytes = f.input.bytes();
+    assert!(f.input.steps.len() <= 2, "{:#?}", f.input);
+    assert_eq!(bytes.len(), 8, "{bytes:?}");
+    assert!(bytes.starts_with(b"AMQP"), "{bytes:?}");
+    assert_ne!(
+        &bytes[..],
+        &amqp091_codec::ProtocolHeader::AMQP_0_9_1.to_bytes()[..]
+    );
+    let readme = std::fs::read_to_string(dir.join("finding-1/README.md")).expect("README");
+    assert!(readme.contains("no handshake (stage tcp)"), "{readme}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -27,6 +27,9 @@ pub enum Defect {
     /// channel.flow is not implemented: the connection is closed with 540
     /// (sound in itself; a divergence from a broker that answers it).
     FlowNotImplemented,
+    /// A protocol header naming another AMQP version (before any
+    /// handshake) drops every connection.
+    HeaderCrash,
     /// None: the broker as scripted.
     Sound,
 }
@@ -165,6 +168,14 @@ fn channel_error(m: &Method, channel: u16, tx: &mut Vec<u16>) -> Option<u16> {
 fn serve(mut s: TcpStream, defect: Defect, conns: Conns) -> std::io::Result<()> {
     let mut header = [0u8; 8];
     s.read_exact(&mut header)?;
+    let other_version =
+        header.starts_with(b"AMQP") && header != ProtocolHeader::AMQP_0_9_1.to_bytes();
+    if defect == Defect::HeaderCrash && other_version {
+        for c in conns.lock().unwrap().iter() {
+            let _ = c.shutdown(Shutdown::Both);
+        }
+        return Ok(());
+    }
     if !ProtocolHeader::starts(&header) {
         return Ok(());
     }
