@@ -66,6 +66,13 @@ fn a_reset_connection_recovers_with_the_same_blocking_handles() {
     };
     assert_eq!(publish("before").unwrap(), Confirm::Ack);
     let before = consumer.recv_timeout(Duration::from_secs(10)).unwrap();
+    let recovered = std::thread::spawn({
+        let conn = conn.clone();
+        move || {
+            let back = |s: &ConnectionState| matches!(s, ConnectionState::Recovered { .. });
+            conn.wait_state(back, Duration::from_secs(30))
+        }
+    });
     assert_eq!(proxy.inject(Fault::Reset), 1);
     // Until the client has seen the reset, a publish may still go to the
     // old connection and fail unconfirmed; after, it is held and confirmed
@@ -82,6 +89,17 @@ fn a_reset_connection_recovers_with_the_same_blocking_handles() {
         }
     }
     assert_eq!(confirmed, Some(Confirm::Ack));
+    // A thread can wait for the recovery instead of polling the state.
+    let waited = recovered.join().unwrap();
+    assert!(
+        matches!(waited, Ok(ConnectionState::Recovered { recoveries: 1 })),
+        "{waited:?}"
+    );
+    let closed = |s: &ConnectionState| matches!(s, ConnectionState::Closed(_));
+    assert!(matches!(
+        conn.wait_state(closed, Duration::from_millis(20)),
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout)
+    ));
     assert!(
         matches!(conn.state(), ConnectionState::Recovered { recoveries: 1 }),
         "{:?}",
@@ -160,6 +178,13 @@ fn a_full_blocking_consumer_holding_the_lost_connections_deliveries_does_not_sto
         assert!(round_trips < 100, "the five deliveries did not come");
         consuming.basic_qos(5, Default::default()).unwrap();
     }
+    let recovered = std::thread::spawn({
+        let conn = conn.clone();
+        move || {
+            let back = |s: &ConnectionState| matches!(s, ConnectionState::Recovered { .. });
+            conn.wait_state(back, Duration::from_secs(30))
+        }
+    });
     assert_eq!(proxy.inject(Fault::Reset), 1);
     let mut confirmed = None;
     for _ in 0..100 {

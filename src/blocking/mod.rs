@@ -361,6 +361,36 @@ impl Connection {
         self.shared.lock().core.state()
     }
 
+    /// Waits until `until` holds for the connection's state (recovering,
+    /// recovered, closed...) and gives that state: the blocking counterpart
+    /// of the async client's `watch_state`. For example
+    /// `conn.wait_state(|s| matches!(s, ConnectionState::Recovered { .. }), timeout)`.
+    /// [`RecvTimeoutError::Timeout`] when `timeout` passes first,
+    /// [`RecvTimeoutError::Disconnected`] when the connection ended in a
+    /// state `until` does not accept.
+    pub fn wait_state(
+        &self,
+        until: impl Fn(&proto::ConnectionState) -> bool,
+        timeout: Duration,
+    ) -> Result<proto::ConnectionState, RecvTimeoutError> {
+        let deadline = deadline_after(timeout);
+        let mut inner = self.shared.lock();
+        loop {
+            let state = inner.core.state();
+            if until(&state) {
+                return Ok(state);
+            }
+            if inner.core.is_closed() {
+                return Err(RecvTimeoutError::Disconnected);
+            }
+            inner = match deadline {
+                Some(d) if Instant::now() >= d => return Err(RecvTimeoutError::Timeout),
+                Some(d) => wait_until(&self.shared.publish_cv, inner, d),
+                None => wait(&self.shared.publish_cv, inner),
+            };
+        }
+    }
+
     /// The broker the connection is on now (of the options' addresses).
     pub fn address(&self) -> Option<crate::uri::Address> {
         self.shared.lock().core.address().cloned()
