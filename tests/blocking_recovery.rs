@@ -178,13 +178,6 @@ fn a_full_blocking_consumer_holding_the_lost_connections_deliveries_does_not_sto
         assert!(round_trips < 100, "the five deliveries did not come");
         consuming.basic_qos(5, Default::default()).unwrap();
     }
-    let recovered = std::thread::spawn({
-        let conn = conn.clone();
-        move || {
-            let back = |s: &ConnectionState| matches!(s, ConnectionState::Recovered { .. });
-            conn.wait_state(back, Duration::from_secs(30))
-        }
-    });
     assert_eq!(proxy.inject(Fault::Reset), 1);
     let mut confirmed = None;
     for _ in 0..100 {
