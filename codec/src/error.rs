@@ -50,6 +50,14 @@ pub enum DecodeErrorKind {
         /// The limit.
         limit: usize,
     },
+    /// A payload held more table and array entries than its size allows
+    /// ([`crate::FIELD_ENTRIES_ALLOWED`], [`crate::OCTETS_PER_FIELD_ENTRY`]):
+    /// decoded, it would take many times its wire size in memory.
+    #[error("more than {limit} field table and array entries in one payload")]
+    TooManyFieldEntries {
+        /// The limit for this payload.
+        limit: usize,
+    },
     /// A content header set property flags that its class does not define.
     #[error("property flags {flags:#06x} set bits that are not defined")]
     BadPropertyFlags {

@@ -74,5 +74,8 @@ pub use frame::{
 };
 pub use method::{ArgValue, BasicProperties, Method, MethodArgs, UnknownMethod};
 pub use reply::ReplyCode;
-pub use table::{FieldArray, FieldTable, FieldValue, MAX_NESTING_DEPTH};
+pub use table::{
+    FieldArray, FieldTable, FieldValue, FIELD_ENTRIES_ALLOWED, MAX_NESTING_DEPTH,
+    OCTETS_PER_FIELD_ENTRY,
+};
 pub use types::{LongStr, ShortStr, ShortStrTooLong};

@@ -15,6 +15,16 @@ use crate::types::{put_long_bytes, LongStr, Reader, ShortStr, ShortStrTooLong};
 /// fails (instead of recursing without bound on hostile input).
 pub const MAX_NESTING_DEPTH: usize = 32;
 
+/// Table and array entries one payload may hold however small it is.
+pub const FIELD_ENTRIES_ALLOWED: usize = 1024;
+
+/// Past [`FIELD_ENTRIES_ALLOWED`], a payload may hold one table or array
+/// entry (nested ones included) per this many octets. An entry costs tens
+/// of bytes in memory and can be 1 or 2 on the wire (a void, an empty name
+/// and a void), so without a bound 130 KB of header become 4 MB; with it,
+/// a payload decodes to at most a few times its size plus a fixed part.
+pub const OCTETS_PER_FIELD_ENTRY: usize = 8;
+
 /// One value in a field table or array. The variant fixes the type tag.
 #[derive(Debug, Clone)]
 pub enum FieldValue {
@@ -368,6 +378,7 @@ impl FieldTable {
             while !r.is_empty() {
                 let key = r.shortstr()?;
                 let value = FieldValue::decode(r, depth)?;
+                r.count_entry()?;
                 entries.push((key, value));
             }
             Ok(FieldTable(entries))
@@ -417,7 +428,9 @@ impl FieldArray {
         r.nested(len, |r| {
             let mut values = Vec::with_capacity((len / 4).min(16));
             while !r.is_empty() {
-                values.push(FieldValue::decode(r, depth)?);
+                let value = FieldValue::decode(r, depth)?;
+                r.count_entry()?;
+                values.push(value);
             }
             Ok(FieldArray(values))
         })
@@ -440,6 +453,66 @@ mod tests {
         let t = FieldTable::decode(&mut r)?;
         r.finish()?;
         Ok(t)
+    }
+
+    /// A table of `n` entries, each an empty name and a void (2 octets).
+    fn empty_entries(n: usize) -> Vec<u8> {
+        let mut b = ((n * 2) as u32).to_be_bytes().to_vec();
+        for _ in 0..n {
+            b.extend_from_slice(&[0, b'V']);
+        }
+        b
+    }
+
+    #[test]
+    fn a_table_of_empty_entries_past_the_allowance_is_refused_not_decoded_40_times_larger() {
+        // The case: 65,000 empty entries, 130 KB on the wire.
+        let err = decode(&empty_entries(65_000)).unwrap_err();
+        let limit = 130_004 / OCTETS_PER_FIELD_ENTRY;
+        assert_eq!(err.kind, DecodeErrorKind::TooManyFieldEntries { limit });
+        // Within the allowance a table of them still decodes.
+        let t = decode(&empty_entries(FIELD_ENTRIES_ALLOWED)).expect("within the allowance");
+        assert_eq!(t.len(), FIELD_ENTRIES_ALLOWED);
+    }
+
+    #[test]
+    fn an_array_of_voids_and_nested_tables_count_against_one_payload() {
+        // 130,000 voids in an array.
+        let mut b = vec![0, 0, 0, 0, 1, b'a', b'A'];
+        b.extend_from_slice(&130_000u32.to_be_bytes());
+        b.extend(std::iter::repeat_n(b'V', 130_000));
+        let len = (b.len() - 4) as u32;
+        b[..4].copy_from_slice(&len.to_be_bytes());
+        let err = decode(&b).unwrap_err();
+        assert!(
+            matches!(err.kind, DecodeErrorKind::TooManyFieldEntries { .. }),
+            "{err:?}"
+        );
+        // 300 nested tables of 300 empty entries: each within the allowance,
+        // together past it.
+        let inner = empty_entries(300);
+        let mut outer = Vec::new();
+        for _ in 0..300 {
+            outer.extend_from_slice(&[1, b'k', b'F']);
+            outer.extend_from_slice(&inner);
+        }
+        let mut b = (outer.len() as u32).to_be_bytes().to_vec();
+        b.extend_from_slice(&outer);
+        let err = decode(&b).unwrap_err();
+        assert!(
+            matches!(err.kind, DecodeErrorKind::TooManyFieldEntries { .. }),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn a_large_table_of_ordinary_entries_decodes() {
+        let t: FieldTable = (0..20_000)
+            .map(|i| (format!("key-{i:05}"), i as i32))
+            .collect();
+        let mut buf = BytesMut::new();
+        t.encode(&mut buf);
+        assert_eq!(decode(&buf).expect("14 octets an entry"), t);
     }
 
     #[test]

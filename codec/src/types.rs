@@ -255,6 +255,8 @@ type NomErr<'a> = nom::Err<nom::error::Error<&'a [u8]>>;
 pub(crate) struct Reader<'a> {
     payload: &'a Bytes,
     rest: &'a [u8],
+    /// Table and array entries decoded from this payload so far.
+    entries: usize,
 }
 
 impl<'a> Reader<'a> {
@@ -262,7 +264,24 @@ impl<'a> Reader<'a> {
         Reader {
             payload,
             rest: &payload[..],
+            entries: 0,
         }
+    }
+
+    /// Counts one table or array entry; an error once the payload holds more
+    /// than [`crate::FIELD_ENTRIES_ALLOWED`] or one per
+    /// [`crate::OCTETS_PER_FIELD_ENTRY`] octets, whichever is more.
+    pub(crate) fn count_entry(&mut self) -> Result<(), DecodeError> {
+        self.entries += 1;
+        let limit =
+            crate::FIELD_ENTRIES_ALLOWED.max(self.payload.len() / crate::OCTETS_PER_FIELD_ENTRY);
+        if self.entries > limit {
+            return Err(DecodeError::new(
+                DecodeErrorKind::TooManyFieldEntries { limit },
+                self.offset(),
+            ));
+        }
+        Ok(())
     }
 
     /// Offset of the next unread byte from the start of the payload.

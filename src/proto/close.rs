@@ -128,13 +128,16 @@ impl Connection {
         );
     }
 
-    /// A frame that does not decode: 502 for a bad field value, 501 otherwise.
+    /// A frame that does not decode: 502 for a bad field value, 506 for
+    /// more table entries than its size allows (a resource, not a syntax,
+    /// limit: the same code as the byte budget), 501 otherwise.
     pub(crate) fn decode_error(&mut self, e: DecodeError) {
         let (class_id, method_id) = e.context.class_method.unwrap_or((0, 0));
         let code = match e.kind {
             DecodeErrorKind::UnknownFieldType { .. } | DecodeErrorKind::BadPropertyFlags { .. } => {
                 ReplyCode::SYNTAX_ERROR
             }
+            DecodeErrorKind::TooManyFieldEntries { .. } => ReplyCode::RESOURCE_ERROR,
             _ => ReplyCode::FRAME_ERROR,
         };
         self.violation(code, e.to_string(), class_id, method_id);

@@ -339,3 +339,29 @@ fn a_pending_headers_cost_is_released_when_its_content_completes_or_its_channel_
     );
     assert!(h.conn.is_open());
 }
+
+#[test]
+fn a_header_of_65000_empty_entries_closes_the_connection_with_506_not_4_mb_of_table() {
+    // 130 KB on the wire, about 4 MB if decoded: refused by the codec's
+    // entry bound, which the core reports as a resource error.
+    let mut h = Harness::new();
+    h.connect();
+    let ch = h.open_channel();
+    h.consume_ctag(ch);
+    let mut headers = crate::codec::FieldTable::new();
+    for _ in 0..65_000 {
+        headers
+            .0
+            .push((ShortStr::default(), crate::codec::FieldValue::Void));
+    }
+    let props = crate::codec::BasicProperties::default().with_headers(headers);
+    assert!(props.encoded_len() > 130_000);
+    h.feed(&[
+        deliver(ch, 1),
+        Frame::Header {
+            channel: ch,
+            header: crate::codec::ContentHeader::basic(0, props),
+        },
+    ]);
+    h.expect_library_close(ReplyCode::RESOURCE_ERROR);
+}
