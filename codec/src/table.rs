@@ -507,9 +507,7 @@ mod tests {
 
     #[test]
     fn a_large_table_of_ordinary_entries_decodes() {
-        let t: FieldTable = (0..20_000)
-            .map(|i| (format!("key-{i:05}"), i))
-            .collect();
+        let t: FieldTable = (0..20_000).map(|i| (format!("key-{i:05}"), i)).collect();
         let mut buf = BytesMut::new();
         t.encode(&mut buf);
         assert_eq!(decode(&buf).expect("14 octets an entry"), t);

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use amqp091_codec::method::BasicQos;
+use amqp091_codec::method::{BasicQos, ChannelClose, ChannelOpen};
 use amqp091_codec::{Frame, Method};
 use amqp091_conform::session::{Event, HandshakeOptions, Session, SessionError};
 use amqp091_conform::target::Target;
@@ -212,38 +212,101 @@ pub enum CanaryState {
     Silent,
 }
 
+/// How the canary asks the broker whether it is well.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Probe {
+    /// basic.qos on channel 1, answered by qos-ok.
+    Qos,
+    /// channel.open and channel.close on channel 2, for a broker that does
+    /// not implement basic.qos (MetalMQ drops the connection on it, so
+    /// every execution looked like a crash).
+    Channel,
+}
+
+/// One request of a probe: its channel, the method, and the answer it wants.
+type Ask = (u16, Method, fn(&Method) -> bool);
+
 /// A connection kept open all along, with channel 1 open.
 pub struct Canary {
     session: Session,
+    probe: Probe,
 }
 
 impl Canary {
-    /// Opens the canary.
+    /// Opens the canary, and picks its probe: basic.qos if the broker
+    /// answers it, else opening and closing a channel.
     pub async fn open(target: &Target, waits: &Waits) -> Result<Canary, SessionError> {
         let mut session = connect(target, waits).await?;
         session.open_channel(1, waits.connect).await?;
-        Ok(Canary { session })
+        let mut canary = Canary {
+            session,
+            probe: Probe::Qos,
+        };
+        if canary.check(waits).await == CanaryState::Fine {
+            return Ok(canary);
+        }
+        let mut session = connect(target, waits).await?;
+        session.open_channel(1, waits.connect).await?;
+        let mut canary = Canary {
+            session,
+            probe: Probe::Channel,
+        };
+        match canary.check(waits).await {
+            CanaryState::Fine => Ok(canary),
+            other => Err(SessionError::Handshake(format!(
+                "the canary gets no answer to basic.qos nor to channel.open and channel.close: {other:?}"
+            ))),
+        }
     }
 
-    /// Sends basic.qos and expects qos-ok and nothing else.
+    /// Whether the canary probes with channel.open and close (the broker
+    /// does not answer basic.qos).
+    pub fn probes_with_channels(&self) -> bool {
+        self.probe == Probe::Channel
+    }
+
+    /// Sends the probe and expects its answers and nothing else.
     pub async fn check(&mut self, waits: &Waits) -> CanaryState {
-        let qos = BasicQos::default();
-        if self.session.send_method(1, &qos.into()).await.is_err() {
-            return CanaryState::Dropped;
-        }
-        let _ = self.session.take_transcript();
-        loop {
-            return match self.session.next(waits.hang).await {
-                Event::Frame(Frame::Heartbeat { .. }) => continue,
-                Event::Frame(Frame::Method {
-                    method: Method::BasicQosOk(_),
-                    ..
-                }) => CanaryState::Fine,
-                Event::Frame(f) => CanaryState::Disturbed(state_of(&f)),
-                Event::Header(_) => CanaryState::Disturbed("protocol-header".into()),
-                Event::Closed | Event::Malformed(_) => CanaryState::Dropped,
-                Event::Timeout => CanaryState::Silent,
+        let asks: Vec<Ask> = match self.probe {
+            Probe::Qos => vec![(1, BasicQos::default().into(), |m| {
+                matches!(m, Method::BasicQosOk(_))
+            })],
+            Probe::Channel => vec![
+                (2, ChannelOpen::default().into(), |m| {
+                    matches!(m, Method::ChannelOpenOk(_))
+                }),
+                (
+                    2,
+                    ChannelClose {
+                        reply_code: 200,
+                        ..Default::default()
+                    }
+                    .into(),
+                    |m| matches!(m, Method::ChannelCloseOk(_)),
+                ),
+            ],
+        };
+        for (channel, method, answered) in asks {
+            if self.session.send_method(channel, &method).await.is_err() {
+                return CanaryState::Dropped;
+            }
+            let _ = self.session.take_transcript();
+            let state = loop {
+                break match self.session.next(waits.hang).await {
+                    Event::Frame(Frame::Heartbeat { .. }) => continue,
+                    Event::Frame(Frame::Method { method, .. }) if answered(&method) => {
+                        CanaryState::Fine
+                    }
+                    Event::Frame(f) => CanaryState::Disturbed(state_of(&f)),
+                    Event::Header(_) => CanaryState::Disturbed("protocol-header".into()),
+                    Event::Closed | Event::Malformed(_) => CanaryState::Dropped,
+                    Event::Timeout => CanaryState::Silent,
+                };
             };
+            if state != CanaryState::Fine {
+                return state;
+            }
         }
+        CanaryState::Fine
     }
 }

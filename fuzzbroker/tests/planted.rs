@@ -131,6 +131,30 @@ async fn finds_and_minimises_interference_with_another_connection() {
     assert!(f.input.steps.len() <= 2, "{kinds:?}");
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_broker_without_basic_qos_is_probed_with_channels_and_shows_no_crash() {
+    // Sound but for basic.qos, which ends the connection: with a qos probe
+    // every execution was a crash (MetalMQ's six false findings).
+    let port = scripted::start(Defect::NoQos);
+    let url = format!("amqp://guest:guest@127.0.0.1:{port}/%2f");
+    let target = Target::parse(&url).unwrap();
+    let waits = amqp091_fuzzbroker::exec::Waits {
+        hang: Duration::from_millis(300),
+        ..Default::default()
+    };
+    let canary = amqp091_fuzzbroker::exec::Canary::open(&target, &waits)
+        .await
+        .expect("a canary");
+    assert!(canary.probes_with_channels());
+    drop(canary);
+    let (findings, _) = campaign(Defect::NoQos, seed(), 300, usize::MAX).await;
+    let crashes: Vec<_> = findings
+        .iter()
+        .filter(|f| f.verdict.oracle == Oracle::Crash)
+        .collect();
+    assert!(crashes.is_empty(), "{crashes:#?}");
+}
+
 /// `amqp091 fuzz-broker ARGS` in a thread of its own (it runs its own
 /// runtime); its exit status.
 async fn cli(args: &[&str]) -> u8 {

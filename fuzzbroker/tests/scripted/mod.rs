@@ -30,6 +30,9 @@ pub enum Defect {
     /// A protocol header naming another AMQP version (before any
     /// handshake) drops every connection.
     HeaderCrash,
+    /// basic.qos is not implemented: the connection just ends (as MetalMQ's
+    /// does). Sound otherwise: the canary must not take it for a crash.
+    NoQos,
     /// None: the broker as scripted.
     Sound,
 }
@@ -239,6 +242,7 @@ fn serve(mut s: TcpStream, defect: Defect, conns: Conns) -> std::io::Result<()> 
             continue;
         }
         match &method {
+            Method::BasicQos(_) if defect == Defect::NoQos => return s.shutdown(Shutdown::Both),
             Method::ChannelOpen(_) if open.contains(&channel) => return close(&mut s, 504),
             Method::ChannelOpen(_) => {
                 open.push(channel);
