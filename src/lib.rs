@@ -44,6 +44,7 @@ pub mod blocking;
 pub mod cli;
 #[cfg(feature = "tokio")]
 mod client;
+mod connection_options;
 mod error;
 #[cfg(any(feature = "tokio", feature = "blocking"))]
 mod methods;

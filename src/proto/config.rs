@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use super::Recovery;
-use crate::uri::ConnectionOptions;
+use crate::connection_options::ConnectionOptions;
 
 /// Settings of the core beyond what the URL carries.
 #[derive(Debug, Clone)]
@@ -56,7 +56,7 @@ impl Config {
     /// Every broker to try, in the order connecting and recovery use:
     /// the options' [`addresses`](ConnectionOptions::addresses), shuffled
     /// by [`seed`](Self::seed) when asked.
-    pub fn addresses(&self) -> Vec<crate::uri::Address> {
+    pub fn addresses(&self) -> Vec<crate::connection_options::Address> {
         self.options.addresses(self.seed)
     }
 }
@@ -71,7 +71,7 @@ impl Default for Config {
             default_consumer_capacity: 1000,
             delivery_buffer_bytes: 64 * 1024 * 1024,
             recovery: None,
-            seed: crate::uri::address::random_seed(),
+            seed: crate::connection_options::address::random_seed(),
         }
     }
 }

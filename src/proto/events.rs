@@ -219,7 +219,7 @@ pub enum RecoveryEvent {
         /// 1 for the first.
         attempt: u32,
         /// Where.
-        address: crate::uri::Address,
+        address: crate::connection_options::Address,
     },
     /// An attempt failed; the next follows the backoff delay.
     AttemptFailed {

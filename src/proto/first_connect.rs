@@ -2,8 +2,8 @@
 //! and what the connect fails with, the same for both front ends (they
 //! only open transports and run the handshake's timer).
 
+use crate::connection_options::Address;
 use crate::error::{Error, TimeoutKind};
-use crate::uri::Address;
 
 use super::Config;
 

@@ -161,7 +161,7 @@ const MAX_READ: usize = 255;
 pub fn client_session(data: &[u8]) {
     let mut now = Instant::now();
     let (setup, data) = Setup::from_input(data);
-    let mut config = Config::from(crate::uri::ConnectionOptions {
+    let mut config = Config::from(crate::connection_options::ConnectionOptions {
         max_message_size: setup.max_message_size,
         ..Default::default()
     });

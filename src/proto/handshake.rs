@@ -7,8 +7,8 @@ use crate::codec::{
     encode_method, FieldTable, FieldValue, LongStr, Method, ProtocolHeader, ReplyCode, ShortStr,
     FRAME_MIN_SIZE,
 };
+use crate::connection_options::{AuthMechanism, ConnectionOptions};
 use crate::error::Error;
-use crate::uri::{AuthMechanism, ConnectionOptions};
 
 use super::connection::{Phase, Step};
 use super::Connection;

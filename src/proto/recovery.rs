@@ -21,9 +21,9 @@
 use std::time::{Duration, Instant};
 
 use crate::codec::{FrameDecoder, ProtocolHeader, ReplyCode, FRAME_MIN_SIZE};
+use crate::connection_options::address::mix;
+use crate::connection_options::Address;
 use crate::error::{Error, Initiator, TimeoutKind};
-use crate::uri::address::mix;
-use crate::uri::Address;
 
 use super::channel::ChannelPhase;
 use super::connection::{Phase, Step};
@@ -74,7 +74,7 @@ impl Default for Recovery {
             max_attempts: None,
             hold_messages: 10_000,
             hold_bytes: 16 * 1024 * 1024,
-            seed: crate::uri::address::random_seed(),
+            seed: crate::connection_options::address::random_seed(),
         }
     }
 }

@@ -3,7 +3,8 @@
 
 use std::fmt;
 
-use super::{ConnectionOptions, UriError};
+use super::ConnectionOptions;
+use crate::uri::UriError;
 
 /// A broker's host and port.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
