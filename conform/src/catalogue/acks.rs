@@ -1,13 +1,16 @@
 //! Semantics of acknowledgement that the XML states in a field's doc
 //! rather than a `<rule>`: `multiple` on basic.ack ("up to and including",
-//! and tag zero for everything outstanding). (The message-count of
+//! and tag zero for everything outstanding); reject and nack of a tag never
+//! delivered or already settled are refused as an ack of one is (rule
+//! `exists` of basic.ack's `multiple` field). (The message-count of
 //! queue.declare-ok is not checked: RabbitMQ 3.10's lags publishes made
 //! just before on the same channel, 0 or 1 of 2 in three runs, so the
 //! verdict would change from run to run.)
 
-use amqp091_codec::method::{BasicAck, BasicGet, BasicQos, ChannelClose};
+use amqp091_codec::method::{BasicAck, BasicGet, BasicNack, BasicQos, BasicReject, ChannelClose};
 
-use super::{scenario, Entry};
+use super::code::PRECONDITION_FAILED;
+use super::{scenario, scenario_if, Entry, Needs};
 use crate::scenario::{short, Received, Script};
 
 const C: &str = "semantics";
@@ -37,7 +40,43 @@ fn body(want: &'static [u8]) -> impl Fn(&Received) -> Result<(), String> + Send 
 }
 
 /// The entries.
-pub(crate) const ENTRIES: &[Entry] = &[scenario(
+pub(crate) const ENTRIES: &[Entry] = &[
+    scenario(
+        "semantics/basic/reject/unknown-tag",
+        C,
+        "rejecting a tag never delivered, or one already acked, is a channel error 406 (as basic.ack's rule exists says)",
+        |s| {
+            s.channel(1)
+                .send(1, BasicReject { delivery_tag: 7, requeue: false })
+                .expect_channel_close(1, &[PRECONDITION_FAILED]);
+            let q = s.queue("q");
+            s.channel(2).declare_queue(2, &q);
+            s.publish(2, "", &q, b"m")
+                .call(2, get_ack(&q), "basic.get-ok")
+                .send(2, BasicAck { delivery_tag: 1, multiple: false })
+                .send(2, BasicReject { delivery_tag: 1, requeue: true })
+                .expect_channel_close(2, &[PRECONDITION_FAILED]);
+        },
+    ),
+    scenario_if(
+        "semantics/basic/nack/unknown-tag",
+        C,
+        "nacking a tag never delivered, or one already acked, is a channel error 406 (RabbitMQ's basic.nack, as basic.ack)",
+        Needs::Capability("basic.nack"),
+        |s| {
+            s.channel(1)
+                .send(1, BasicNack { delivery_tag: 7, multiple: false, requeue: false })
+                .expect_channel_close(1, &[PRECONDITION_FAILED]);
+            let q = s.queue("q");
+            s.channel(2).declare_queue(2, &q);
+            s.publish(2, "", &q, b"m")
+                .call(2, get_ack(&q), "basic.get-ok")
+                .send(2, BasicAck { delivery_tag: 1, multiple: false })
+                .send(2, BasicNack { delivery_tag: 1, multiple: false, requeue: true })
+                .expect_channel_close(2, &[PRECONDITION_FAILED]);
+        },
+    ),
+    scenario(
     "semantics/basic/ack/multiple",
     C,
     "an ack with multiple settles every delivery up to and including its tag, with tag 0 all outstanding",
@@ -67,4 +106,5 @@ pub(crate) const ENTRIES: &[Entry] = &[scenario(
         close(s, 2);
         s.channel(3).call(3, get_ack(&q), "basic.get-empty");
     },
-)];
+    ),
+];
