@@ -333,21 +333,9 @@ impl Connection {
         until: impl Fn(Option<&str>) -> bool,
         timeout: Duration,
     ) -> Result<Option<String>, RecvTimeoutError> {
-        let deadline = deadline_after(timeout);
-        let mut inner = self.shared.lock();
-        loop {
-            if until(inner.blocked.as_deref()) {
-                return Ok(inner.blocked.clone());
-            }
-            if inner.core.is_closed() {
-                return Err(RecvTimeoutError::Disconnected);
-            }
-            inner = match deadline {
-                Some(d) if Instant::now() >= d => return Err(RecvTimeoutError::Timeout),
-                Some(d) => wait_until(&self.shared.publish_cv, inner, d),
-                None => wait(&self.shared.publish_cv, inner),
-            };
-        }
+        self.wait_for(timeout, |inner| {
+            until(inner.blocked.as_deref()).then(|| inner.blocked.clone())
+        })
     }
 
     /// Whether the connection is open.
@@ -373,12 +361,26 @@ impl Connection {
         until: impl Fn(&proto::ConnectionState) -> bool,
         timeout: Duration,
     ) -> Result<proto::ConnectionState, RecvTimeoutError> {
+        self.wait_for(timeout, |inner| {
+            let state = inner.core.state();
+            until(&state).then_some(state)
+        })
+    }
+
+    /// Waits until `ready` gives a value (looked at again whenever the
+    /// connection's flow, blocked state, recovery or end changes), the
+    /// connection ends ([`RecvTimeoutError::Disconnected`]) or `timeout`
+    /// passes ([`RecvTimeoutError::Timeout`]).
+    fn wait_for<T>(
+        &self,
+        timeout: Duration,
+        ready: impl Fn(&shared::Inner) -> Option<T>,
+    ) -> Result<T, RecvTimeoutError> {
         let deadline = deadline_after(timeout);
         let mut inner = self.shared.lock();
         loop {
-            let state = inner.core.state();
-            if until(&state) {
-                return Ok(state);
+            if let Some(value) = ready(&inner) {
+                return Ok(value);
             }
             if inner.core.is_closed() {
                 return Err(RecvTimeoutError::Disconnected);
