@@ -8,6 +8,7 @@
 //! verdict would change from run to run.)
 
 use amqp091_codec::method::{BasicAck, BasicGet, BasicNack, BasicQos, BasicReject, ChannelClose};
+use amqp091_codec::Method;
 
 use super::code::PRECONDITION_FAILED;
 use super::{scenario, scenario_if, Entry, Needs};
@@ -39,6 +40,27 @@ fn body(want: &'static [u8]) -> impl Fn(&Received) -> Result<(), String> + Send 
     }
 }
 
+/// `settle(tag, requeue)` of a tag never delivered (channel 1), and of one
+/// already acked (channel 2), each closes its channel with 406.
+fn refused_unless_outstanding(s: &mut Script, settle: fn(u64, bool) -> Method) {
+    s.channel(1)
+        .send(1, settle(7, false))
+        .expect_channel_close(1, &[PRECONDITION_FAILED]);
+    let q = s.queue("q");
+    s.channel(2).declare_queue(2, &q);
+    s.publish(2, "", &q, b"m")
+        .call(2, get_ack(&q), "basic.get-ok")
+        .send(
+            2,
+            BasicAck {
+                delivery_tag: 1,
+                multiple: false,
+            },
+        )
+        .send(2, settle(1, true))
+        .expect_channel_close(2, &[PRECONDITION_FAILED]);
+}
+
 /// The entries.
 pub(crate) const ENTRIES: &[Entry] = &[
     scenario(
@@ -46,16 +68,9 @@ pub(crate) const ENTRIES: &[Entry] = &[
         C,
         "rejecting a tag never delivered, or one already acked, is a channel error 406 (as basic.ack's rule exists says)",
         |s| {
-            s.channel(1)
-                .send(1, BasicReject { delivery_tag: 7, requeue: false })
-                .expect_channel_close(1, &[PRECONDITION_FAILED]);
-            let q = s.queue("q");
-            s.channel(2).declare_queue(2, &q);
-            s.publish(2, "", &q, b"m")
-                .call(2, get_ack(&q), "basic.get-ok")
-                .send(2, BasicAck { delivery_tag: 1, multiple: false })
-                .send(2, BasicReject { delivery_tag: 1, requeue: true })
-                .expect_channel_close(2, &[PRECONDITION_FAILED]);
+            refused_unless_outstanding(s, |delivery_tag, requeue| {
+                BasicReject { delivery_tag, requeue }.into()
+            })
         },
     ),
     scenario_if(
@@ -64,16 +79,9 @@ pub(crate) const ENTRIES: &[Entry] = &[
         "nacking a tag never delivered, or one already acked, is a channel error 406 (RabbitMQ's basic.nack, as basic.ack)",
         Needs::Capability("basic.nack"),
         |s| {
-            s.channel(1)
-                .send(1, BasicNack { delivery_tag: 7, multiple: false, requeue: false })
-                .expect_channel_close(1, &[PRECONDITION_FAILED]);
-            let q = s.queue("q");
-            s.channel(2).declare_queue(2, &q);
-            s.publish(2, "", &q, b"m")
-                .call(2, get_ack(&q), "basic.get-ok")
-                .send(2, BasicAck { delivery_tag: 1, multiple: false })
-                .send(2, BasicNack { delivery_tag: 1, multiple: false, requeue: true })
-                .expect_channel_close(2, &[PRECONDITION_FAILED]);
+            refused_unless_outstanding(s, |delivery_tag, requeue| {
+                BasicNack { delivery_tag, multiple: false, requeue }.into()
+            })
         },
     ),
     scenario(
